@@ -1,0 +1,128 @@
+// The sandbox's in-memory object database, as the API server and the simulated
+// operator both see it. The API server (src/sandbox/apiserver) turns HTTP into
+// these calls; the operator (src/sandbox/operator) calls them directly, the way a
+// controller would through a client, and reacts to the events they emit.
+
+/** Kubernetes object metadata, as much as the sandbox keeps. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  generateName?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }[];
+  finalizers?: string[];
+  [key: string]: unknown;
+}
+
+/** Any stored object: JSON with apiVersion, kind and metadata. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A resource the sandbox serves, as discovery describes it. */
+export interface ResourceType {
+  /** API group, empty for the core group. */
+  group: string;
+  version: string;
+  /** Plural, lower-case: `clusters`, `pods`. */
+  resource: string;
+  kind: string;
+  listKind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  /** Whether a `status` subresource exists (status is then ignored on main-resource writes). */
+  hasStatus: boolean;
+}
+
+/** Event types of a watch. */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One change, as the store records it in its history. */
+export interface StoreEvent {
+  type: WatchEventType;
+  resource: ResourceType;
+  object: KubeObject;
+  /** The object's resourceVersion after the change, as a number. */
+  resourceVersion: number;
+}
+
+/** Options of a write. */
+export interface WriteOptions {
+  /** `dryRun=All`: validate and default, store nothing. */
+  dryRun?: boolean;
+  /** Write only the status subresource. */
+  subresource?: 'status';
+}
+
+/** Options of a list. */
+export interface ListOptions {
+  namespace?: string;
+  /** Parsed Kubernetes label selector text (`a=b,c in (d),!e`). */
+  labelSelector?: string;
+  /** `metadata.name=x` / `metadata.namespace=y` forms. */
+  fieldSelector?: string;
+}
+
+/** Result of a list: the items and the store's resourceVersion at that moment. */
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+}
+
+/**
+ * The store. Every mutation bumps one global resourceVersion (as etcd does) and
+ * emits exactly one StoreEvent to subscribers, synchronously, after the change
+ * is visible to reads. Errors are thrown as `ApiError` (see errors.ts) carrying
+ * the Kubernetes Status reason and code.
+ */
+export interface ObjectStore {
+  /** All served resource types. */
+  readonly resources: readonly ResourceType[];
+  /** Finds a resource type by group and plural. */
+  resourceFor(group: string, resource: string): ResourceType | undefined;
+  /** Finds a resource type by kind (and group, when given). */
+  resourceForKind(kind: string, group?: string): ResourceType | undefined;
+
+  get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
+  list(resource: ResourceType, options?: ListOptions): ListResult;
+  /** Creates (honouring generateName); fills uid, creationTimestamp, generation, resourceVersion. */
+  create(resource: ResourceType, object: KubeObject, options?: WriteOptions): KubeObject;
+  /** Replaces; a stale metadata.resourceVersion is a 409 Conflict. */
+  update(resource: ResourceType, object: KubeObject, options?: WriteOptions): KubeObject;
+  /**
+   * Deletes. Objects with a grace period (pods) first get a deletionTimestamp and
+   * disappear later; a namespace takes its objects with it.
+   */
+  delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options?: WriteOptions,
+  ): KubeObject;
+
+  /** The current global resourceVersion. */
+  currentResourceVersion(): number;
+  /** Events after `resourceVersion` (exclusive); throws a 410 ApiError when older than the history kept. */
+  eventsSince(resourceVersion: number): StoreEvent[];
+  /** Subscribes to every change; returns the unsubscribe function. */
+  subscribe(listener: (event: StoreEvent) => void): () => void;
+}

@@ -1,0 +1,18 @@
+// Everything route modules need, handed to them by the app builder (api/app.ts).
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { MetricsReader } from '../metrics/types';
+import type { StoreReader } from '../store/types';
+
+/** Dependencies shared by every route module. */
+export interface ApiDeps {
+  store: StoreReader;
+  metrics: MetricsReader;
+  /** Kubernetes access for writes and fresh reads (actions). */
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** `--read-only`: every mutation answers 503. */
+  isReadOnly: boolean;
+  /** Time source, replaceable in tests. */
+  now: () => Date;
+}
