@@ -51,6 +51,18 @@ export interface ResourceType {
   shortNames?: string[];
   /** Whether a `status` subresource exists (status is then ignored on main-resource writes). */
   hasStatus: boolean;
+  /** Columns of `kubectl get` (a CRD's additionalPrinterColumns); Name and Age when absent. */
+  printerColumns?: PrinterColumn[];
+}
+
+/** One additionalPrinterColumn of a CRD. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+  description?: string;
+  format?: string;
+  priority?: number;
 }
 
 /** Event types of a watch. */
@@ -71,6 +83,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Write only the status subresource. */
   subresource?: 'status';
+  /** Delete only: overrides the grace period of a pod (0 deletes at once). */
+  gracePeriodSeconds?: number;
 }
 
 /** Options of a list. */
@@ -80,12 +94,20 @@ export interface ListOptions {
   labelSelector?: string;
   /** `metadata.name=x` / `metadata.namespace=y` forms. */
   fieldSelector?: string;
+  /** Page size; absent or 0 lists everything. */
+  limit?: number;
+  /** Token of the previous page; pages are served from the first page's snapshot. */
+  continue?: string;
 }
 
 /** Result of a list: the items and the store's resourceVersion at that moment. */
 export interface ListResult {
   items: KubeObject[];
   resourceVersion: string;
+  /** Set when more pages follow. */
+  continue?: string;
+  /** Objects after this page (without selectors only, as on a real server). */
+  remainingItemCount?: number;
 }
 
 /**
@@ -104,9 +126,17 @@ export interface ObjectStore {
 
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
   list(resource: ResourceType, options?: ListOptions): ListResult;
-  /** Creates (honouring generateName); fills uid, creationTimestamp, generation, resourceVersion. */
+  /**
+   * Creates (honouring generateName); fills uid, creationTimestamp, generation, resourceVersion.
+   * A status in the object is kept, so the simulated operator can seed objects in one
+   * write; the API server strips status from client requests, as real servers do.
+   * Returned and listed objects are frozen: clone before changing them.
+   */
   create(resource: ResourceType, object: KubeObject, options?: WriteOptions): KubeObject;
-  /** Replaces; a stale metadata.resourceVersion is a 409 Conflict. */
+  /**
+   * Replaces; a stale metadata.resourceVersion is a 409 Conflict. A write that
+   * changes nothing returns the stored object and emits no event.
+   */
   update(resource: ResourceType, object: KubeObject, options?: WriteOptions): KubeObject;
   /**
    * Deletes. Objects with a grace period (pods) first get a deletionTimestamp and
@@ -125,4 +155,6 @@ export interface ObjectStore {
   eventsSince(resourceVersion: number): StoreEvent[];
   /** Subscribes to every change; returns the unsubscribe function. */
   subscribe(listener: (event: StoreEvent) => void): () => void;
+  /** Cancels pending pod removals; the store stays readable. */
+  close(): void;
 }

@@ -1,0 +1,39 @@
+// Fields the apiserver itself sets on built-in kinds at creation.
+import type { KubeObject, ResourceType } from './types';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function applyBuiltinDefaults(resource: ResourceType, object: KubeObject): void {
+  if (resource.group !== '') return;
+  if (resource.resource === 'namespaces') {
+    // The namespace lifecycle admission labels every namespace with its own name.
+    object.metadata.labels = {
+      ...object.metadata.labels,
+      'kubernetes.io/metadata.name': object.metadata.name,
+    };
+    object.spec = { finalizers: ['kubernetes'], ...(isRecord(object.spec) ? object.spec : {}) };
+    object.status = { phase: 'Active', ...(isRecord(object.status) ? object.status : {}) };
+  }
+  if (resource.resource === 'pods') {
+    object.status = { phase: 'Pending', ...(isRecord(object.status) ? object.status : {}) };
+  }
+}
+
+/** Everything but metadata and status: a change here bumps metadata.generation. */
+export function specPart(object: KubeObject): string {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (key !== 'metadata' && key !== 'status' && key !== 'apiVersion' && key !== 'kind') {
+      rest[key] = value;
+    }
+  }
+  return JSON.stringify(rest);
+}
+
+/** The object without metadata.resourceVersion, to recognise writes that change nothing. */
+export function contentOf(object: KubeObject): string {
+  const { resourceVersion: _ignored, ...metadata } = object.metadata;
+  return JSON.stringify({ ...object, metadata });
+}

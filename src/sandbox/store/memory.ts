@@ -1,0 +1,452 @@
+// The sandbox's in-memory object store (see types.ts for the contract).
+//
+// Stored objects are deep-frozen copies: reads hand out the stored object
+// itself, with no copy, and any attempt to change it throws. Writers pass in
+// their own objects, which are cloned before anything is kept.
+import { randomUUID } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { deepFreeze, type Admission } from './admission';
+import { applyBuiltinDefaults, contentOf, specPart } from './defaults';
+import {
+  alreadyExists,
+  ApiError,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  tooOldResourceVersion,
+} from './errors';
+import { History } from './history';
+import { listPage } from './list';
+import { generateName, validateName } from './names';
+import { apiVersionOf, builtinResources } from './resources';
+import { compileSelectors } from './selectors';
+import { ResourceTable } from './table';
+import type {
+  KubeObject,
+  ListOptions,
+  ListResult,
+  ObjectStore,
+  ResourceType,
+  StoreEvent,
+  WatchEventType,
+  WriteOptions,
+} from './types';
+import { loadAdmission } from '../schema/load';
+
+export { builtinResources } from './resources';
+
+export interface ObjectStoreOptions {
+  resources?: ResourceType[];
+  /** Events kept for watches and paginated lists (default 10,000). */
+  historyLimit?: number;
+  /** Folder of CRD YAML files whose schemas validate, prune and default custom resources. */
+  crdDir?: string;
+  now?: () => Date;
+  /**
+   * Wall-clock time a deleted pod stays Terminating before it disappears. The
+   * object still shows the grace period Kubernetes would use (its
+   * terminationGracePeriodSeconds, default 30 s); this only shortens (or
+   * lengthens) the wait, which is how the sandbox's --speed applies.
+   * Default: the grace period itself.
+   */
+  podGracePeriodMs?: number;
+  logger?: Logger;
+}
+
+const defaultHistoryLimit = 10_000;
+const defaultGraceSeconds = 30;
+/** etcd's default request limit: the apiserver turns a larger object into 413. */
+const maxObjectBytes = 1.5 * 1024 * 1024;
+
+function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function keyNamespace(resource: ResourceType, object: KubeObject): string {
+  return resource.namespaced ? (object.metadata.namespace ?? '') : '';
+}
+
+export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore {
+  return new MemoryStore(options);
+}
+
+class MemoryStore implements ObjectStore {
+  readonly resources: readonly ResourceType[];
+  private readonly tables = new Map<ResourceType, ResourceTable>();
+  private readonly history: History;
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  private readonly removalTimers = new Set<NodeJS.Timeout>();
+  /** Pods (by uid) whose grace period has passed while finalizers still held them. */
+  private readonly graceElapsed = new Set<string>();
+  private readonly admission: Admission;
+  private readonly now: () => Date;
+  private readonly logger: Logger;
+  private resourceVersion = 1;
+
+  constructor(private readonly options: ObjectStoreOptions) {
+    this.resources = options.resources ?? builtinResources;
+    for (const resource of this.resources) this.tables.set(resource, new ResourceTable());
+    this.history = new History({
+      limit: options.historyLimit ?? defaultHistoryLimit,
+      startResourceVersion: this.resourceVersion,
+    });
+    this.admission = loadAdmission(options.crdDir);
+    this.now = options.now ?? (() => new Date());
+    this.logger = options.logger ?? pino({ level: 'silent' });
+  }
+
+  resourceFor(group: string, resource: string): ResourceType | undefined {
+    return this.resources.find((type) => type.group === group && type.resource === resource);
+  }
+
+  resourceForKind(kind: string, group?: string): ResourceType | undefined {
+    return this.resources.find(
+      (type) => type.kind === kind && (group === undefined || type.group === group),
+    );
+  }
+
+  private table(resource: ResourceType): ResourceTable {
+    const table = this.tables.get(resource);
+    if (table === undefined) {
+      throw badRequest(`the server does not serve ${resource.resource}.${resource.group}`);
+    }
+    return table;
+  }
+
+  get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.table(resource).get(resource.namespaced ? (namespace ?? '') : '', name);
+  }
+
+  list(resource: ResourceType, options: ListOptions = {}): ListResult {
+    const predicate = compileSelectors({
+      resource: resource.resource,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+    });
+    return listPage({
+      table: this.table(resource),
+      history: this.history,
+      resource,
+      options,
+      predicate,
+      currentResourceVersion: this.resourceVersion,
+    });
+  }
+
+  currentResourceVersion(): number {
+    return this.resourceVersion;
+  }
+
+  eventsSince(resourceVersion: number): StoreEvent[] {
+    if (!this.history.covers(resourceVersion)) {
+      throw tooOldResourceVersion(resourceVersion, this.history.oldestResumable());
+    }
+    return this.history.since(resourceVersion).map((entry) => entry.event);
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    for (const timer of this.removalTimers) clearTimeout(timer);
+    this.removalTimers.clear();
+  }
+
+  create(resource: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
+    const object = this.cloneChecked(resource, input);
+    const metadata = object.metadata;
+    const namespace = keyNamespace(resource, object);
+    if (resource.namespaced && namespace === '') {
+      throw badRequest('the namespace of the object must be set');
+    }
+    if (!resource.namespaced) delete metadata.namespace;
+    this.assignName(resource, object);
+    this.checkNamespaceExists(resource, namespace);
+    if (this.table(resource).get(namespace, metadata.name) !== undefined) {
+      throw alreadyExists(resource, metadata.name);
+    }
+
+    applyBuiltinDefaults(resource, object);
+    this.admit(resource, object, 'create');
+    for (const field of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'resourceVersion']) {
+      delete metadata[field];
+    }
+    metadata.uid = randomUUID();
+    metadata.creationTimestamp = rfc3339(this.now());
+    metadata.generation = 1;
+    if (options.dryRun === true) return deepFreeze(object);
+    return this.commit({ resource, type: 'ADDED', object });
+  }
+
+  update(resource: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
+    const incoming = this.cloneChecked(resource, input);
+    const namespace = keyNamespace(resource, incoming);
+    const name = incoming.metadata.name;
+    const existing = this.table(resource).get(namespace, name);
+    if (existing === undefined) throw notFound(resource, name);
+    const expected = incoming.metadata.resourceVersion;
+    if (
+      expected !== undefined &&
+      expected !== '' &&
+      expected !== existing.metadata.resourceVersion
+    ) {
+      throw conflict(resource, name);
+    }
+
+    const object = this.mergeForUpdate({ resource, existing, incoming, options });
+    this.admit(resource, object, 'update');
+    if (specPart(object) !== specPart(existing)) {
+      object.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    }
+    object.metadata.resourceVersion = existing.metadata.resourceVersion;
+    if (contentOf(object) === contentOf(existing)) return existing;
+    if (options.dryRun === true) return deepFreeze(object);
+
+    const stored = this.commit({ resource, type: 'MODIFIED', object, previous: existing });
+    this.finishDeletionIfReleased(resource, stored);
+    return this.get(resource, namespace, name) ?? stored;
+  }
+
+  delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: WriteOptions = {},
+  ): KubeObject {
+    const existing = this.get(resource, namespace, name);
+    if (existing === undefined) throw notFound(resource, name);
+    if (options.dryRun === true) return existing;
+
+    if (resource.group === '' && resource.resource === 'namespaces') {
+      this.deleteNamespaceContents(name);
+      return this.remove(resource, existing);
+    }
+    const graceSeconds = this.graceSeconds(resource, existing, options);
+    const hasFinalizers = (existing.metadata.finalizers ?? []).length > 0;
+    if (graceSeconds === 0 && !hasFinalizers) return this.remove(resource, existing);
+    if (existing.metadata.deletionTimestamp !== undefined) return existing;
+    return this.markTerminating({ resource, existing, graceSeconds });
+  }
+
+  /** Clones the caller's object and checks its kind and name fields. */
+  private cloneChecked(resource: ResourceType, input: KubeObject): KubeObject {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      throw badRequest('the object must be a JSON object');
+    }
+    if (input.kind !== resource.kind || input.apiVersion !== apiVersionOf(resource)) {
+      throw badRequest(
+        `the API version in the data (${String(input.apiVersion)}) and kind (${String(input.kind)}) ` +
+          `do not match ${apiVersionOf(resource)}, Kind=${resource.kind}`,
+      );
+    }
+    const object = structuredClone(input);
+    if (object.metadata === null || typeof object.metadata !== 'object') {
+      object.metadata = { name: '' };
+    }
+    const size = JSON.stringify(object).length;
+    if (size > maxObjectBytes) {
+      throw new ApiError({
+        code: 413,
+        reason: 'RequestEntityTooLarge',
+        message: 'etcdserver: request is too large',
+      });
+    }
+    return object;
+  }
+
+  private assignName(resource: ResourceType, object: KubeObject): void {
+    const metadata = object.metadata;
+    const isLabel = resource.group === '' && resource.resource === 'namespaces';
+    if ((metadata.name ?? '') === '' && typeof metadata.generateName === 'string') {
+      metadata.name = this.uniqueGeneratedName(resource, object, metadata.generateName);
+    }
+    if (typeof metadata.name !== 'string' || metadata.name === '') {
+      throw invalid({
+        kind: resource.kind,
+        group: resource.group,
+        name: '',
+        causes: [
+          {
+            reason: 'FieldValueRequired',
+            field: 'metadata.name',
+            message: 'Required value: name or generateName is required',
+          },
+        ],
+      });
+    }
+    const causes = validateName(metadata.name, { isLabel });
+    if (causes.length > 0) {
+      throw invalid({ kind: resource.kind, group: resource.group, name: metadata.name, causes });
+    }
+  }
+
+  private uniqueGeneratedName(resource: ResourceType, object: KubeObject, prefix: string): string {
+    const namespace = keyNamespace(resource, object);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const candidate = generateName(prefix);
+      if (this.table(resource).get(namespace, candidate) === undefined) return candidate;
+    }
+    throw alreadyExists(resource, prefix);
+  }
+
+  private checkNamespaceExists(resource: ResourceType, namespace: string): void {
+    if (!resource.namespaced) return;
+    const namespaces = this.resourceFor('', 'namespaces');
+    if (namespaces === undefined) return;
+    if (this.table(namespaces).get('', namespace) === undefined) {
+      throw notFound(namespaces, namespace);
+    }
+  }
+
+  private admit(resource: ResourceType, object: KubeObject, operation: 'create' | 'update'): void {
+    const causes = this.admission.admit({ resource, object, operation });
+    if (causes.length > 0) {
+      throw invalid({
+        kind: resource.kind,
+        group: resource.group,
+        name: object.metadata.name,
+        causes,
+      });
+    }
+  }
+
+  /** Applies the status-subresource rules and keeps the fields clients cannot change. */
+  private mergeForUpdate(input: {
+    resource: ResourceType;
+    existing: KubeObject;
+    incoming: KubeObject;
+    options: WriteOptions;
+  }): KubeObject {
+    const { resource, existing, incoming, options } = input;
+    const base: KubeObject =
+      options.subresource === 'status'
+        ? { ...structuredClone(existing), status: incoming.status }
+        : incoming;
+    if (options.subresource !== 'status' && resource.hasStatus) {
+      if (existing.status === undefined) delete base.status;
+      else base.status = structuredClone(existing.status);
+    }
+    if (base.status === undefined) delete base.status;
+    const kept = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+    for (const field of [...kept, 'generation', 'namespace']) {
+      const value = existing.metadata[field];
+      if (value === undefined) delete base.metadata[field];
+      else base.metadata[field] = value;
+    }
+    return base;
+  }
+
+  private commit(input: {
+    resource: ResourceType;
+    type: WatchEventType;
+    object: KubeObject;
+    previous?: KubeObject;
+  }): KubeObject {
+    const { resource, type, object, previous } = input;
+    this.resourceVersion++;
+    object.metadata.resourceVersion = String(this.resourceVersion);
+    const stored = deepFreeze(object);
+    const table = this.table(resource);
+    const namespace = keyNamespace(resource, stored);
+    if (type === 'DELETED') table.remove(namespace, stored.metadata.name);
+    else table.set(namespace, stored.metadata.name, stored);
+    table.lastChange = this.resourceVersion;
+
+    const event: StoreEvent = {
+      type,
+      resource,
+      object: stored,
+      resourceVersion: this.resourceVersion,
+    };
+    this.history.push(previous === undefined ? { event } : { event, previous });
+    this.emit(event);
+    return stored;
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ err: error, type: event.type }, 'store listener failed');
+      }
+    }
+  }
+
+  /** Removes an object; the DELETED event carries its last state with a new resourceVersion. */
+  private remove(resource: ResourceType, existing: KubeObject): KubeObject {
+    const object = structuredClone(existing);
+    return this.commit({ resource, type: 'DELETED', object, previous: existing });
+  }
+
+  private deleteNamespaceContents(namespace: string): void {
+    for (const [resource, table] of this.tables) {
+      if (!resource.namespaced) continue;
+      for (const object of table.namespaceObjects(namespace)) this.remove(resource, object);
+    }
+  }
+
+  private graceSeconds(
+    resource: ResourceType,
+    existing: KubeObject,
+    options: WriteOptions,
+  ): number {
+    if (!(resource.group === '' && resource.resource === 'pods')) return 0;
+    if (options.gracePeriodSeconds !== undefined) return Math.max(0, options.gracePeriodSeconds);
+    const fromSpec = existing.spec?.terminationGracePeriodSeconds;
+    return typeof fromSpec === 'number' && fromSpec >= 0 ? fromSpec : defaultGraceSeconds;
+  }
+
+  private markTerminating(input: {
+    resource: ResourceType;
+    existing: KubeObject;
+    graceSeconds: number;
+  }): KubeObject {
+    const { resource, existing, graceSeconds } = input;
+    const object = structuredClone(existing);
+    const at = new Date(this.now().getTime() + graceSeconds * 1000);
+    object.metadata.deletionTimestamp = rfc3339(at);
+    object.metadata.deletionGracePeriodSeconds = graceSeconds;
+    const stored = this.commit({ resource, type: 'MODIFIED', object, previous: existing });
+    if (graceSeconds > 0) this.scheduleRemoval({ resource, object: stored, graceSeconds });
+    else this.finishDeletionIfReleased(resource, stored);
+    return stored;
+  }
+
+  private scheduleRemoval(input: {
+    resource: ResourceType;
+    object: KubeObject;
+    graceSeconds: number;
+  }): void {
+    const { resource, object, graceSeconds } = input;
+    const delay = this.options.podGracePeriodMs ?? graceSeconds * 1000;
+    const timer = setTimeout(() => {
+      this.removalTimers.delete(timer);
+      const current = this.get(resource, object.metadata.namespace, object.metadata.name);
+      if (current === undefined || current.metadata.uid !== object.metadata.uid) return;
+      if ((current.metadata.finalizers ?? []).length > 0) {
+        this.graceElapsed.add(current.metadata.uid ?? '');
+        return;
+      }
+      this.remove(resource, current);
+    }, delay);
+    timer.unref();
+    this.removalTimers.add(timer);
+  }
+
+  /** An object marked for deletion goes once its finalizers are gone (and its grace has passed). */
+  private finishDeletionIfReleased(resource: ResourceType, object: KubeObject): void {
+    if (object.metadata.deletionTimestamp === undefined) return;
+    if ((object.metadata.finalizers ?? []).length > 0) return;
+    const isPod = resource.resource === 'pods' && resource.group === '';
+    const uid = object.metadata.uid ?? '';
+    if (isPod && object.metadata.deletionGracePeriodSeconds !== 0 && !this.graceElapsed.has(uid)) {
+      return;
+    }
+    this.graceElapsed.delete(uid);
+    this.remove(resource, object);
+  }
+}
