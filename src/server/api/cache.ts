@@ -1,0 +1,84 @@
+// Serialized response bodies, built once per (revision, route, query) and
+// reused until the data behind them changes. A 10,000-cluster list takes tens
+// of milliseconds to encode; serving it from here costs a Map lookup.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+interface CachedBody {
+  body: Buffer;
+  etag: string;
+}
+
+interface CachedReplyOptions {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** The route and its normalized inputs, e.g. `list?namespace=team-a`. */
+  key: string;
+  /** Revisions of every source the body is built from. */
+  revisions: readonly number[];
+  /** Builds the body object; throwing (e.g. a 404) caches nothing. */
+  build: () => unknown;
+}
+
+/** Strong validator from the body bytes, so equal bodies keep equal tags across revisions. */
+function etagOf(body: Buffer): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** True when an `If-None-Match` header names this tag (or `*`). */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((part) => {
+    const tag = part.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/**
+ * A bounded map of bodies. Insertion order doubles as recency: a hit is moved
+ * to the end and the oldest entry goes when the bound is reached.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, CachedBody>();
+  private readonly maxEntries: number;
+
+  constructor(options: { maxEntries?: number } = {}) {
+    this.maxEntries = options.maxEntries ?? 256;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The body for these inputs, from the cache or freshly serialized. */
+  lookup(key: string, build: () => unknown): CachedBody {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+
+    const body = Buffer.from(JSON.stringify(build()));
+    const entry = { body, etag: etagOf(body) };
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    return entry;
+  }
+
+  /** Sends a cached JSON body with its ETag, or 304 when the client has it. */
+  send(options: CachedReplyOptions): FastifyReply {
+    const { request, reply } = options;
+    const key = `${options.revisions.join(':')}|${options.key}`;
+    const entry = this.lookup(key, options.build);
+
+    reply.header('etag', entry.etag);
+    if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
+      return reply.code(304).send();
+    }
+    return reply.type('application/json; charset=utf-8').send(entry.body);
+  }
+}
