@@ -1,0 +1,86 @@
+// Where Deckhand finds its Kubernetes credentials: an explicit kubeconfig file,
+// else $KUBECONFIG or ~/.kube/config, else the pod's service account.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** Where the service account token is mounted in a pod. */
+export const SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Options of loadKubeConfig. */
+export interface LoadKubeConfigOptions {
+  /** Path of a kubeconfig file (`--kubeconfig`). */
+  kubeconfig?: string;
+  /** Context to use instead of the file's current context (`--context`). */
+  context?: string;
+  /** Environment to read `KUBECONFIG` and `KUBERNETES_SERVICE_HOST` from. */
+  env?: NodeJS.ProcessEnv;
+  /** Whether a file exists; replaceable in tests. */
+  fileExists?: (path: string) => boolean;
+}
+
+/** A kubeconfig that cannot be used, with a message meant for the operator. */
+export class KubeConfigError extends Error {
+  override readonly name = 'KubeConfigError';
+}
+
+/** Loads the kubeconfig Deckhand talks to the API server with. */
+export function loadKubeConfig(options: LoadKubeConfigOptions): KubeConfig {
+  const env = options.env ?? process.env;
+  const fileExists = options.fileExists ?? existsSync;
+  const kubeConfig = new KubeConfig();
+
+  if (options.kubeconfig !== undefined && options.kubeconfig !== '') {
+    if (!fileExists(options.kubeconfig)) {
+      throw new KubeConfigError(`kubeconfig file ${options.kubeconfig} does not exist`);
+    }
+    loadFile(kubeConfig, options.kubeconfig);
+  } else if (fileExists(defaultFile(env))) {
+    loadFile(kubeConfig, defaultFile(env));
+  } else if (isInCluster(env, fileExists)) {
+    kubeConfig.loadFromCluster();
+  } else {
+    throw new KubeConfigError(
+      'no kubeconfig found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account',
+    );
+  }
+
+  if (options.context !== undefined && options.context !== '')
+    useContext(kubeConfig, options.context);
+  if (kubeConfig.getCurrentCluster() === null) {
+    throw new KubeConfigError(
+      `kubeconfig context "${kubeConfig.getCurrentContext()}" names no cluster`,
+    );
+  }
+  return kubeConfig;
+}
+
+// KUBECONFIG may list several files, which kubectl merges. Deckhand reads only
+// the first: a server should run against one file its operator can point at.
+function defaultFile(env: NodeJS.ProcessEnv): string {
+  const first = (env.KUBECONFIG ?? '').split(delimiter).find((file) => file !== '');
+  return first ?? join(env.HOME ?? homedir(), '.kube', 'config');
+}
+
+function isInCluster(env: NodeJS.ProcessEnv, fileExists: (path: string) => boolean): boolean {
+  return Boolean(env.KUBERNETES_SERVICE_HOST) && fileExists(SERVICE_ACCOUNT_TOKEN_PATH);
+}
+
+function loadFile(kubeConfig: KubeConfig, file: string): void {
+  try {
+    kubeConfig.loadFromFile(file);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new KubeConfigError(`cannot read kubeconfig file ${file}: ${reason}`);
+  }
+}
+
+function useContext(kubeConfig: KubeConfig, context: string): void {
+  const known = kubeConfig.getContexts().map((entry) => entry.name);
+  if (!known.includes(context)) {
+    const choices = known.length > 0 ? known.join(', ') : 'none';
+    throw new KubeConfigError(`kubeconfig has no context "${context}" (known: ${choices})`);
+  }
+  kubeConfig.setCurrentContext(context);
+}

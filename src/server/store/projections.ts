@@ -1,0 +1,186 @@
+// Pure functions from raw Kubernetes JSON to the projections the store keeps.
+// Input is untrusted: anything malformed comes back as `{ ok: false, reason }`
+// for the caller to count and log, never as an exception.
+import type {
+  StoreKind,
+  ProjectionByKind,
+  BackupProjection,
+  ScheduledBackupProjection,
+} from './types';
+import type { PodProjection, PvcProjection, ObjectStoreProjection } from './types';
+import { projectCluster } from './project-cluster';
+import {
+  asBackupMethod,
+  asBackupTarget,
+  readParts,
+  specClusterName,
+  type ProjectionResult,
+} from './project-common';
+import { arrayAt, asObject, booleanAt, numberAt, objectAt, setDefined, stringAt } from './narrow';
+import type { JsonObject } from './narrow';
+import { parseQuantity } from './quantity';
+import { redactAddresses } from './redact';
+
+export type { ProjectionResult } from './project-common';
+export { projectCluster } from './project-cluster';
+
+/** Port CNPG's exporter listens on when the pod names no `metrics` port. */
+export const DEFAULT_METRICS_PORT = 9187;
+
+const CLUSTER_LABEL = 'cnpg.io/cluster';
+
+/** Projects a raw Backup. */
+export function projectBackup(raw: unknown): ProjectionResult<BackupProjection> {
+  const parts = readParts(raw);
+  if (!parts.ok) return parts;
+  const { key, metadata, spec, status, createdAt } = parts.value;
+  const clusterName = specClusterName(spec);
+  if (clusterName === undefined) return { ok: false, reason: 'spec.cluster.name is missing' };
+
+  const backup: BackupProjection = {
+    ...key,
+    createdAt,
+    clusterName,
+    phase: stringAt(status, 'phase') ?? '',
+    method: readMethod(spec, status),
+  };
+  setDefined(backup, 'target', asBackupTarget(stringAt(spec, 'target')));
+  setDefined(backup, 'startedAt', stringAt(status, 'startedAt'));
+  setDefined(backup, 'stoppedAt', stringAt(status, 'stoppedAt'));
+  const error = stringAt(status, 'error');
+  if (error) backup.error = redactAddresses(error);
+  setDefined(backup, 'backupId', stringAt(status, 'backupId'));
+  setDefined(backup, 'serverName', stringAt(status, 'serverName'));
+  setDefined(backup, 'pluginName', stringAt(objectAt(spec, 'pluginConfiguration'), 'name'));
+  setDefined(backup, 'scheduledBackup', labelOf(metadata, 'cnpg.io/scheduled-backup'));
+  return { ok: true, value: backup };
+}
+
+/** Projects a raw ScheduledBackup. */
+export function projectScheduledBackup(raw: unknown): ProjectionResult<ScheduledBackupProjection> {
+  const parts = readParts(raw);
+  if (!parts.ok) return parts;
+  const { key, spec, status, createdAt } = parts.value;
+  const clusterName = specClusterName(spec);
+  const schedule = stringAt(spec, 'schedule');
+  if (clusterName === undefined || schedule === undefined) {
+    return { ok: false, reason: 'spec.cluster.name or spec.schedule is missing' };
+  }
+
+  const scheduled: ScheduledBackupProjection = {
+    ...key,
+    createdAt,
+    clusterName,
+    schedule,
+    method: readMethod(spec, undefined),
+    immediate: booleanAt(spec, 'immediate') ?? false,
+    suspended: booleanAt(spec, 'suspend') ?? false,
+  };
+  setDefined(scheduled, 'lastScheduleTime', stringAt(status, 'lastScheduleTime'));
+  setDefined(scheduled, 'nextScheduleTime', stringAt(status, 'nextScheduleTime'));
+  return { ok: true, value: scheduled };
+}
+
+/** Projects a raw instance Pod. */
+export function projectPod(raw: unknown): ProjectionResult<PodProjection> {
+  const parts = readParts(raw);
+  if (!parts.ok) return parts;
+  const { key, metadata, spec, status } = parts.value;
+  const clusterName = labelOf(metadata, CLUSTER_LABEL);
+  if (clusterName === undefined) return { ok: false, reason: `label ${CLUSTER_LABEL} is missing` };
+
+  const role = labelOf(metadata, 'cnpg.io/instanceRole') ?? labelOf(metadata, 'role');
+  const pod: PodProjection = {
+    ...key,
+    clusterName,
+    phase: stringAt(status, 'phase') || 'Unknown',
+    isReady: hasTrueCondition(status, 'Ready'),
+    isTerminating: stringAt(metadata, 'deletionTimestamp') !== undefined,
+    metricsPort: readMetricsPort(spec),
+  };
+  if (role === 'primary' || role === 'replica') pod.role = role;
+  setDefined(pod, 'podIP', stringAt(status, 'podIP') || undefined);
+  return { ok: true, value: pod };
+}
+
+/** Projects a raw instance PersistentVolumeClaim. */
+export function projectPvc(raw: unknown): ProjectionResult<PvcProjection> {
+  const parts = readParts(raw);
+  if (!parts.ok) return parts;
+  const { key, metadata, spec, status } = parts.value;
+  const clusterName = labelOf(metadata, CLUSTER_LABEL);
+  if (clusterName === undefined) return { ok: false, reason: `label ${CLUSTER_LABEL} is missing` };
+
+  const pvc: PvcProjection = {
+    ...key,
+    clusterName,
+    instanceName: labelOf(metadata, 'cnpg.io/instanceName') ?? key.name,
+    pvcRole: labelOf(metadata, 'cnpg.io/pvcRole') ?? '',
+  };
+  const requested = stringAt(objectAt(objectAt(spec, 'resources'), 'requests'), 'storage');
+  const size = stringAt(objectAt(status, 'capacity'), 'storage') ?? requested;
+  setDefined(pvc, 'capacityBytes', size === undefined ? undefined : parseQuantity(size));
+  return { ok: true, value: pvc };
+}
+
+/** Projects a raw Barman Cloud ObjectStore: its recovery window only, never its configuration. */
+export function projectObjectStore(raw: unknown): ProjectionResult<ObjectStoreProjection> {
+  const parts = readParts(raw);
+  if (!parts.ok) return parts;
+  const windows = objectAt(parts.value.status, 'serverRecoveryWindow');
+
+  const store: ObjectStoreProjection = { ...parts.value.key, serverRecoveryWindow: {} };
+  for (const [serverName, value] of Object.entries(windows ?? {})) {
+    const window = asObject(value);
+    const entry: ObjectStoreProjection['serverRecoveryWindow'][string] = {};
+    setDefined(entry, 'firstRecoverabilityPoint', stringAt(window, 'firstRecoverabilityPoint'));
+    setDefined(entry, 'lastSuccessfulBackupTime', stringAt(window, 'lastSuccessfulBackupTime'));
+    setDefined(entry, 'lastFailedBackupTime', stringAt(window, 'lastFailedBackupTime'));
+    store.serverRecoveryWindow[serverName] = entry;
+  }
+  return { ok: true, value: store };
+}
+
+/** The projection function of each kind. */
+export const projectors: {
+  [K in StoreKind]: (raw: unknown) => ProjectionResult<ProjectionByKind[K]>;
+} = {
+  clusters: projectCluster,
+  backups: projectBackup,
+  scheduledbackups: projectScheduledBackup,
+  pods: projectPod,
+  pvcs: projectPvc,
+  objectstores: projectObjectStore,
+};
+
+// CNPG defaults `method` to barmanObjectStore; the status records the method
+// actually used, which wins once present.
+function readMethod(spec: JsonObject | undefined, status: JsonObject | undefined) {
+  return (
+    asBackupMethod(stringAt(status, 'method')) ??
+    asBackupMethod(stringAt(spec, 'method')) ??
+    'barmanObjectStore'
+  );
+}
+
+function labelOf(metadata: JsonObject, name: string): string | undefined {
+  return stringAt(objectAt(metadata, 'labels'), name) || undefined;
+}
+
+function hasTrueCondition(status: JsonObject | undefined, type: string): boolean {
+  return arrayAt(status, 'conditions').some((value) => {
+    const condition = asObject(value);
+    return stringAt(condition, 'type') === type && stringAt(condition, 'status') === 'True';
+  });
+}
+
+function readMetricsPort(spec: JsonObject | undefined): number {
+  for (const container of arrayAt(spec, 'containers')) {
+    for (const port of arrayAt(asObject(container), 'ports')) {
+      const object = asObject(port);
+      const number = numberAt(object, 'containerPort');
+      if (stringAt(object, 'name') === 'metrics' && number !== undefined) return number;
+    }
+  }
+  return DEFAULT_METRICS_PORT;
+}

@@ -1,0 +1,231 @@
+// The in-memory store of projections that reflectors write and everything else
+// reads. Every change bumps `revision` and emits exactly one change event; an
+// update that leaves a projection as it was changes nothing and emits nothing.
+import type { Logger } from 'pino';
+import type { KindStatus, ProjectionByKind, StoreChange, StoreKind, StoreReader } from './types';
+import { isDeepEqual } from './equal';
+import { KindStatusBook, type DownReport } from './kind-status';
+
+/** Kinds that belong to one CNPG cluster, indexed by it. */
+export type ClusterOwnedKind = Exclude<StoreKind, 'clusters' | 'objectstores'>;
+
+type AnyProjection = ProjectionByKind[StoreKind];
+/** namespace → name → projection. */
+type NamespaceIndex = Map<string, Map<string, AnyProjection>>;
+
+/** Options of a Store. */
+export interface StoreOptions {
+  /** Logs listener failures; a listener that throws never stops the writer. */
+  logger?: Logger;
+  /** Milliseconds since the epoch; replaceable in tests. */
+  now?: () => number;
+}
+
+const OWNED_KINDS: ReadonlySet<StoreKind> = new Set([
+  'backups',
+  'scheduledbackups',
+  'pods',
+  'pvcs',
+]);
+
+/** Projections of every watched kind, indexed by namespace and by owning cluster. */
+export class Store implements StoreReader {
+  private revisionValue = 0;
+  private readonly byKind = new Map<StoreKind, NamespaceIndex>();
+  private readonly byCluster = new Map<string, Map<string, AnyProjection>>();
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private readonly book: KindStatusBook;
+  private readonly logger: Logger | undefined;
+  private readonly now: () => number;
+
+  constructor(options: StoreOptions = {}) {
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.book = new KindStatusBook(this.now);
+  }
+
+  get revision(): number {
+    return this.revisionValue;
+  }
+
+  get<K extends StoreKind>(
+    kind: K,
+    namespace: string,
+    name: string,
+  ): ProjectionByKind[K] | undefined {
+    return this.namespaceMap(kind, namespace)?.get(name) as ProjectionByKind[K] | undefined;
+  }
+
+  /** All objects of a kind, optionally in one namespace, in no particular order. */
+  list<K extends StoreKind>(kind: K, namespace?: string): ProjectionByKind[K][] {
+    const index = this.byKind.get(kind);
+    if (index === undefined) return [];
+    const maps =
+      namespace === undefined ? [...index.values()] : [index.get(namespace) ?? new Map()];
+    return maps.flatMap((byName) => [...byName.values()]) as ProjectionByKind[K][];
+  }
+
+  listByCluster<K extends ClusterOwnedKind>(
+    kind: K,
+    namespace: string,
+    clusterName: string,
+  ): ProjectionByKind[K][] {
+    const owned = this.byCluster.get(clusterKey(kind, namespace, clusterName));
+    return owned === undefined ? [] : ([...owned.values()] as ProjectionByKind[K][]);
+  }
+
+  /** Namespaces holding at least one object of the kind. */
+  namespaces(kind: StoreKind): string[] {
+    return [...(this.byKind.get(kind)?.keys() ?? [])];
+  }
+
+  /** Number of objects of a kind. */
+  count(kind: StoreKind): number {
+    let total = 0;
+    for (const byName of this.byKind.get(kind)?.values() ?? []) total += byName.size;
+    return total;
+  }
+
+  onChange(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  kindStatuses(): KindStatus[] {
+    return this.book.statuses();
+  }
+
+  /** Inserts or replaces one projection; returns whether anything changed. */
+  upsert<K extends StoreKind>(kind: K, projection: ProjectionByKind[K]): boolean {
+    const change = this.applyUpsert(kind, projection);
+    if (change !== undefined) this.emit([change]);
+    return change !== undefined;
+  }
+
+  /** Removes one object; returns whether it was there. */
+  delete(kind: StoreKind, namespace: string, name: string): boolean {
+    const change = this.applyDelete(kind, namespace, name);
+    if (change !== undefined) this.emit([change]);
+    return change !== undefined;
+  }
+
+  /**
+   * Makes the kind's content (in one namespace, or everywhere) exactly `items`,
+   * as after a relist. All changes apply before the first event goes out, so a
+   * listener that reads the store sees the whole new state, never half of it.
+   */
+  replaceAll<K extends StoreKind>(
+    kind: K,
+    items: ProjectionByKind[K][],
+    namespace?: string,
+  ): StoreChange[] {
+    const incoming = new Set(items.map((item) => `${item.namespace}/${item.name}`));
+    const changes: StoreChange[] = [];
+    for (const existing of this.list(kind, namespace)) {
+      if (incoming.has(`${existing.namespace}/${existing.name}`)) continue;
+      const change = this.applyDelete(kind, existing.namespace, existing.name);
+      if (change !== undefined) changes.push(change);
+    }
+    for (const item of items) {
+      if (namespace !== undefined && item.namespace !== namespace) continue;
+      const change = this.applyUpsert(kind, item);
+      if (change !== undefined) changes.push(change);
+    }
+    this.emit(changes);
+    return changes;
+  }
+
+  /** Registers a reflector's scope (a namespace, or `''` for cluster-wide) as syncing. */
+  trackKind(kind: StoreKind, scope: string): void {
+    this.book.track(kind, scope);
+  }
+
+  /** Records that a reflector is in sync as of `at` (default: now). */
+  markSynced(kind: StoreKind, scope: string, at: number = this.now()): void {
+    this.book.synced(kind, scope, at);
+  }
+
+  /** Records that a reflector's watch is down. */
+  markDown(report: DownReport): void {
+    this.book.down(report);
+  }
+
+  private applyUpsert<K extends StoreKind>(
+    kind: K,
+    projection: ProjectionByKind[K],
+  ): StoreChange | undefined {
+    const previous = this.get(kind, projection.namespace, projection.name);
+    if (previous !== undefined && isDeepEqual(previous, projection)) return undefined;
+
+    const index = this.byKind.get(kind) ?? new Map<string, Map<string, AnyProjection>>();
+    this.byKind.set(kind, index);
+    const byName = index.get(projection.namespace) ?? new Map<string, AnyProjection>();
+    index.set(projection.namespace, byName);
+    byName.set(projection.name, projection);
+    if (previous !== undefined) this.unindexOwner(kind, previous);
+    this.indexOwner(kind, projection);
+    return this.nextChange({
+      kind,
+      action: 'upsert',
+      namespace: projection.namespace,
+      name: projection.name,
+    });
+  }
+
+  private applyDelete(kind: StoreKind, namespace: string, name: string): StoreChange | undefined {
+    const byName = this.namespaceMap(kind, namespace);
+    const previous = byName?.get(name);
+    if (byName === undefined || previous === undefined) return undefined;
+
+    byName.delete(name);
+    if (byName.size === 0) this.byKind.get(kind)?.delete(namespace);
+    this.unindexOwner(kind, previous);
+    return this.nextChange({ kind, action: 'delete', namespace, name });
+  }
+
+  private nextChange(change: Omit<StoreChange, 'revision'>): StoreChange {
+    this.revisionValue += 1;
+    return { ...change, revision: this.revisionValue };
+  }
+
+  private namespaceMap(kind: StoreKind, namespace: string): Map<string, AnyProjection> | undefined {
+    return this.byKind.get(kind)?.get(namespace);
+  }
+
+  private indexOwner(kind: StoreKind, projection: AnyProjection): void {
+    const key = ownerKey(kind, projection);
+    if (key === undefined) return;
+    const owned = this.byCluster.get(key) ?? new Map<string, AnyProjection>();
+    owned.set(projection.name, projection);
+    this.byCluster.set(key, owned);
+  }
+
+  private unindexOwner(kind: StoreKind, projection: AnyProjection): void {
+    const key = ownerKey(kind, projection);
+    const owned = key === undefined ? undefined : this.byCluster.get(key);
+    if (key === undefined || owned === undefined) return;
+    owned.delete(projection.name);
+    if (owned.size === 0) this.byCluster.delete(key);
+  }
+
+  private emit(changes: StoreChange[]): void {
+    for (const change of changes) {
+      for (const listener of this.listeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          this.logger?.error({ err: error, kind: change.kind }, 'store change listener failed');
+        }
+      }
+    }
+  }
+}
+
+function clusterKey(kind: StoreKind, namespace: string, clusterName: string): string {
+  return `${kind}\u0000${namespace}\u0000${clusterName}`;
+}
+
+function ownerKey(kind: StoreKind, projection: AnyProjection): string | undefined {
+  if (!OWNED_KINDS.has(kind) || !('clusterName' in projection)) return undefined;
+  return clusterKey(kind, projection.namespace, projection.clusterName);
+}
