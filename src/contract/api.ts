@@ -226,7 +226,8 @@ export interface DiskMetrics {
 }
 
 /** Pod status as CNPG reports it in `instancesStatus`, or Deckhand's reading of the Pod. */
-export type PodStatus = 'healthy' | 'replicating' | 'failed' | 'pending' | 'terminating' | 'unknown';
+export type PodStatus =
+  'healthy' | 'replicating' | 'failed' | 'pending' | 'terminating' | 'unknown';
 
 /** Metrics and health of one instance. */
 export interface InstanceMetrics {
@@ -250,6 +251,8 @@ export interface InstanceMetrics {
   scrapedAt?: string;
   /** Why the last scrape failed or was skipped, with addresses redacted. */
   scrapeError?: string;
+  /** Fields shown as 0 or false because the exporter did not report them (extension). */
+  unreportedMetrics?: string[];
 }
 
 /** Thresholds used to judge health, so the UI can show them (extension). */
@@ -282,6 +285,8 @@ export interface ClusterMetricsResponse {
   instances: InstanceMetrics[];
   /** Thresholds behind the health verdicts (extension). */
   thresholds?: HealthThresholds;
+  /** Why the Cluster's own state lowers its health, in plain words (extension). */
+  healthReasons?: string[];
 }
 
 /** One point of an instance's history. */

@@ -1,9 +1,5 @@
 // The scraper's side of the API: what routes and the hub ask of the metrics cache.
-import type {
-  ClusterMetricsResponse,
-  Health,
-  MetricsHistoryResponse,
-} from '../../contract/api';
+import type { ClusterMetricsResponse, Health, MetricsHistoryResponse } from '../../contract/api';
 
 /** The metrics part of a cluster, without the cluster summary. */
 export type ClusterMetricsSnapshot = Omit<ClusterMetricsResponse, 'cluster'>;

@@ -1,0 +1,48 @@
+// Metrics routes of the cluster page: the latest per-instance snapshot and the
+// last hour of key numbers.
+import type { FastifyInstance } from 'fastify';
+import type { ClusterMetricsResponse } from '../../../contract/api';
+import { ResponseCache } from '../cache';
+import { clusterStateHealth, worseHealth } from '../cluster-state';
+import type { ApiDeps } from '../deps';
+import { toClusterSummary } from '../dto';
+import { clusterNotFound } from '../errors';
+import { parseClusterParams } from '../validation';
+
+/** Bodies kept per (revision, cluster); the cluster page asks for one at a time. */
+const CACHED_BODIES = 128;
+
+export function registerMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const cache = new ResponseCache({ maxEntries: CACHED_BODIES });
+
+  app.get('/api/clusters/:namespace/:name/metrics', async (request, reply) => {
+    const { namespace, name } = parseClusterParams(request.params);
+    const cluster = deps.store.get('clusters', namespace, name);
+    if (cluster === undefined) throw clusterNotFound(namespace, name);
+    return cache.send({
+      request,
+      reply,
+      key: `metrics/${namespace}/${name}`,
+      revisions: [deps.store.revision, deps.metrics.revision],
+      build: (): ClusterMetricsResponse => {
+        const snapshot = deps.metrics.clusterMetrics(namespace, name);
+        return {
+          cluster: toClusterSummary(cluster, { store: deps.store }),
+          ...snapshot,
+          // The same verdict as the overview row shows for this cluster.
+          overallHealth: worseHealth(clusterStateHealth(cluster), snapshot.overallHealth),
+        };
+      },
+    });
+  });
+
+  // History gains points every scrape even when nothing else changes, so its
+  // body is built per request; it is a few hundred points per instance.
+  app.get('/api/clusters/:namespace/:name/metrics/history', async (request) => {
+    const { namespace, name } = parseClusterParams(request.params);
+    if (deps.store.get('clusters', namespace, name) === undefined) {
+      throw clusterNotFound(namespace, name);
+    }
+    return deps.metrics.clusterHistory(namespace, name);
+  });
+}

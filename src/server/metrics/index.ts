@@ -1,0 +1,101 @@
+// Entry point of the metrics side: wires targets, scraper, cache and history.
+import { readFileSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { HealthThresholds } from '../../contract/api';
+import type { StoreReader } from '../store/types';
+import { MetricsCache } from './cache';
+import { EndpointFactory } from './endpoints';
+import { fetchExposition } from './fetch';
+import { resolveThresholds } from './health';
+import { historySlots } from './history';
+import { WANTED_METRICS } from './readings';
+import { Scraper, type ScraperStats } from './scraper';
+import type { MetricsReader } from './types';
+
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface ScraperStartOptions {
+  store: StoreReader;
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  scrapeVia: 'direct' | 'proxy';
+  intervalMs: number;
+  timeoutMs: number;
+  /** Cap on the decompressed body; 4 MiB by default. */
+  maxBodyBytes?: number;
+  /** PEM bundle trusted for exporters serving HTTPS (`spec.monitoring.tls.enabled`). */
+  caFile?: string;
+  thresholds?: Partial<HealthThresholds>;
+  now?: () => Date;
+}
+
+export interface RunningScraper {
+  metrics: MetricsReader;
+  stop(): Promise<void>;
+  stats(): ScraperStats;
+}
+
+export function startScraper(options: ScraperStartOptions): RunningScraper {
+  checkTiming(options);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = options.logger.child({ component: 'scraper' });
+  const cache = new MetricsCache({
+    store: options.store,
+    thresholds: resolveThresholds(options.thresholds),
+    historySlots: historySlots(options.intervalMs),
+    now: options.now ?? (() => new Date()),
+  });
+  const endpoints = new EndpointFactory({
+    scrapeVia: options.scrapeVia,
+    kubeConfig: options.kubeConfig,
+    ...(options.caFile === undefined ? {} : { caBundle: readFileSync(options.caFile) }),
+  });
+  const scraper = new Scraper({
+    store: options.store,
+    sink: cache,
+    logger,
+    scrapeVia: options.scrapeVia,
+    intervalMs: options.intervalMs,
+    limits: { timeoutMs: options.timeoutMs, maxBodyBytes, wanted: WANTED_METRICS },
+    endpoint: (spec) => endpoints.endpoint(spec),
+    fetch: fetchExposition,
+  });
+  scraper.start();
+  logger.info(
+    {
+      scrapeVia: options.scrapeVia,
+      intervalMs: options.intervalMs,
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes,
+    },
+    'scraper started',
+  );
+
+  return {
+    metrics: cache,
+    stats: () => scraper.stats(),
+    async stop() {
+      // Destroying the agents first ends requests still waiting on slow exporters.
+      endpoints.close();
+      await scraper.stop();
+      logger.info('scraper stopped');
+    },
+  };
+}
+
+function checkTiming(options: ScraperStartOptions): void {
+  const { intervalMs, timeoutMs } = options;
+  if (!(Number.isFinite(intervalMs) && intervalMs >= 1000)) {
+    throw new Error('scrape interval must be at least 1s');
+  }
+  if (!(timeoutMs > 0 && timeoutMs < intervalMs)) {
+    throw new Error('scrape timeout must be positive and shorter than the scrape interval');
+  }
+  if (options.maxBodyBytes !== undefined && !(options.maxBodyBytes > 0)) {
+    throw new Error('scrape body cap must be positive');
+  }
+}
+
+export type { MetricsReader, ScraperStats };
+export { DEFAULT_THRESHOLDS } from './health';
