@@ -6,7 +6,7 @@ import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from './types'
 
 const referenceDir =
   process.env.DECKHAND_CNPG_REFERENCE ??
-  path.resolve(__dirname, '../../../../shared/cnpg-reference');
+  path.resolve(import.meta.dirname, '../../../../shared/cnpg-reference');
 
 function resource(name: string): ResourceType {
   const found = builtinResources.find((type) => type.resource === name);

@@ -361,6 +361,7 @@ class MemoryStore implements ObjectStore {
       object: stored,
       resourceVersion: this.resourceVersion,
     };
+    if (previous !== undefined) event.oldObject = previous;
     this.history.push(previous === undefined ? { event } : { event, previous });
     this.emit(event);
     return stored;

@@ -75,6 +75,8 @@ export interface StoreEvent {
   object: KubeObject;
   /** The object's resourceVersion after the change, as a number. */
   resourceVersion: number;
+  /** The object before the change (MODIFIED and DELETED), e.g. to tell selector entries and exits. */
+  oldObject?: KubeObject;
 }
 
 /** Options of a write. */

@@ -1,0 +1,343 @@
+// Verbs on resources: list, watch, get, create, update, patch, delete, with
+// the request checks kube-apiserver makes before the storage layer sees the
+// object.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  methodNotAllowed,
+  notFound,
+  unsupportedMediaType,
+} from '../store/errors';
+import { apiVersionOf } from '../store/resources';
+import type { KubeObject, ListOptions, ObjectStore, WriteOptions } from '../store/types';
+import { mediaType, parseJson, readBody, sendJson, wantsTable } from './http';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { decodeDeleteOptions, decodeNamespace, readEnvelope } from './protobuf';
+import type { ResourceTarget } from './router';
+import { toTable } from './table';
+import type { WatchRegistry } from './watch';
+
+export interface HandlerContext {
+  store: ObjectStore;
+  watches: WatchRegistry;
+}
+
+interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  target: ResourceTarget;
+}
+
+const protobufType = 'application/vnd.kubernetes.protobuf';
+const patchTypes = ['application/json-patch+json', 'application/merge-patch+json'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function dryRunOf(url: URL): boolean {
+  const values = url.searchParams.getAll('dryRun');
+  for (const value of values) {
+    if (value !== 'All') {
+      throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
+    }
+  }
+  return values.length > 0;
+}
+
+function includeObject(url: URL): 'None' | 'Metadata' | 'Object' {
+  const value = url.searchParams.get('includeObject');
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+/** Decodes a JSON, YAML or (Namespace-only) protobuf body into an object. */
+async function readObject(call: Call): Promise<KubeObject> {
+  const body = await readBody(call.req);
+  const type = mediaType(call.req.headers['content-type']);
+  let value: unknown;
+  if (type === protobufType) {
+    const envelope = readEnvelope(body);
+    if (call.target.resource.resource !== 'namespaces' || call.target.resource.group !== '') {
+      throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
+    }
+    value = decodeNamespace(envelope);
+  } else if (type === 'application/yaml') {
+    try {
+      value = parseYaml(body.toString('utf8'));
+    } catch (error) {
+      throw badRequest(
+        `error decoding YAML: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  } else if (type === 'application/json' || type === '') {
+    value = parseJson(body);
+  } else {
+    throw unsupportedMediaType(type, ['application/json', 'application/yaml', protobufType]);
+  }
+  if (!isObject(value) || !isObject(value.metadata ?? {})) {
+    throw badRequest('the request body must be a Kubernetes object');
+  }
+  const object = value as KubeObject;
+  object.metadata ??= { name: '' };
+  return object;
+}
+
+function checkKind(call: Call, object: KubeObject): void {
+  const { resource } = call.target;
+  if (object.kind !== resource.kind || object.apiVersion !== apiVersionOf(resource)) {
+    throw badRequest(
+      `the API version in the data (${String(object.apiVersion)}) and kind (${String(object.kind)}) ` +
+        `do not match the request (${apiVersionOf(resource)}, Kind=${resource.kind})`,
+    );
+  }
+}
+
+function checkNamespace(call: Call, object: KubeObject): void {
+  const { resource, namespace } = call.target;
+  if (!resource.namespaced) return;
+  const given = object.metadata.namespace;
+  if (given !== undefined && given !== '' && given !== namespace) {
+    throw badRequest(
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
+  }
+  if (namespace !== undefined) object.metadata.namespace = namespace;
+}
+
+function listOptions(call: Call): ListOptions {
+  const query = call.url.searchParams;
+  const options: ListOptions = {};
+  if (call.target.namespace !== undefined) options.namespace = call.target.namespace;
+  const labelSelector = query.get('labelSelector');
+  const fieldSelector = query.get('fieldSelector');
+  const limit = query.get('limit');
+  const token = query.get('continue');
+  if (labelSelector !== null) options.labelSelector = labelSelector;
+  if (fieldSelector !== null) options.fieldSelector = fieldSelector;
+  if (limit !== null && limit !== '') {
+    if (!/^\d{1,9}$/.test(limit)) throw badRequest(`limit: Invalid value: "${limit}"`);
+    options.limit = Number(limit);
+  }
+  if (token !== null && token !== '') {
+    const version = query.get('resourceVersion');
+    if (version !== null && version !== '') {
+      throw badRequest('specifying resource version is not allowed when using continue');
+    }
+    options.continue = token;
+  }
+  return options;
+}
+
+function list(context: HandlerContext, call: Call): void {
+  const { resource } = call.target;
+  const result = context.store.list(resource, listOptions(call));
+  const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+  if (result.continue !== undefined) metadata.continue = result.continue;
+  if (result.remainingItemCount !== undefined)
+    metadata.remainingItemCount = result.remainingItemCount;
+  if (wantsTable(call.req.headers.accept)) {
+    const objects = result.items;
+    sendJson(
+      call.res,
+      200,
+      toTable({
+        resource,
+        objects,
+        listMeta: metadata,
+        now: new Date(),
+        includeObject: includeObject(call.url),
+      }),
+    );
+    return;
+  }
+  sendJson(call.res, 200, {
+    kind: resource.listKind,
+    apiVersion: apiVersionOf(resource),
+    metadata,
+    items: result.items,
+  });
+}
+
+function existing(context: HandlerContext, target: ResourceTarget & { name: string }): KubeObject {
+  const object = context.store.get(target.resource, target.namespace, target.name);
+  if (object === undefined) throw notFound(target.resource, target.name);
+  return object;
+}
+
+function sendObject(call: Call, status: number, object: KubeObject): void {
+  if (wantsTable(call.req.headers.accept)) {
+    const listMeta = { resourceVersion: object.metadata.resourceVersion };
+    const table = toTable({
+      resource: call.target.resource,
+      objects: [object],
+      listMeta,
+      now: new Date(),
+      includeObject: includeObject(call.url),
+    });
+    sendJson(call.res, status, table);
+    return;
+  }
+  sendJson(call.res, status, object);
+}
+
+async function create(context: HandlerContext, call: Call): Promise<void> {
+  const object = await readObject(call);
+  checkKind(call, object);
+  checkNamespace(call, object);
+  if (call.target.resource.hasStatus) delete object.status;
+  const created = context.store.create(call.target.resource, object, {
+    dryRun: dryRunOf(call.url),
+  });
+  sendObject(call, 201, created);
+}
+
+function checkName(target: ResourceTarget & { name: string }, object: KubeObject): void {
+  const given = object.metadata.name;
+  if (given !== undefined && given !== '' && given !== target.name) {
+    throw badRequest(
+      `the name of the object (${given}) does not match the name on the URL (${target.name})`,
+    );
+  }
+  object.metadata.name = target.name;
+}
+
+function writeOptions(call: Call): WriteOptions {
+  const options: WriteOptions = { dryRun: dryRunOf(call.url) };
+  if (call.target.subresource !== undefined) options.subresource = call.target.subresource;
+  return options;
+}
+
+async function replace(
+  context: HandlerContext,
+  call: Call,
+  target: ResourceTarget & { name: string },
+): Promise<void> {
+  const object = await readObject(call);
+  checkKind(call, object);
+  checkNamespace(call, object);
+  checkName(target, object);
+  sendObject(call, 200, context.store.update(target.resource, object, writeOptions(call)));
+}
+
+async function patch(
+  context: HandlerContext,
+  call: Call,
+  target: ResourceTarget & { name: string },
+): Promise<void> {
+  const type = mediaType(call.req.headers['content-type']);
+  const isBuiltin = target.resource.group === '';
+  const accepted = isBuiltin
+    ? [...patchTypes, 'application/strategic-merge-patch+json']
+    : patchTypes;
+  if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+
+  const document = parseJson(await readBody(call.req));
+  const current = structuredClone(existing(context, target));
+  let patched: unknown;
+  if (type === 'application/json-patch+json') patched = jsonPatch(current, document);
+  else if (type === 'application/merge-patch+json') {
+    if (!isObject(document)) throw badRequest('a merge patch must be a JSON object');
+    patched = mergePatch(current, document);
+  } else {
+    if (!isObject(document)) throw badRequest('a strategic merge patch must be a JSON object');
+    patched = strategicMergePatch(current, document);
+  }
+  if (!isObject(patched) || !isObject(patched.metadata)) {
+    throw badRequest('the patch removed the object or its metadata');
+  }
+  const object = patched as KubeObject;
+  if (
+    object.metadata.name !== target.name ||
+    object.metadata.namespace !== current.metadata.namespace
+  ) {
+    throw new ApiError({
+      code: 422,
+      reason: 'Invalid',
+      message: 'metadata.name and metadata.namespace are immutable',
+    });
+  }
+  checkKind(call, object);
+  sendObject(call, 200, context.store.update(target.resource, object, writeOptions(call)));
+}
+
+async function deleteOptionsOf(call: Call): Promise<Record<string, unknown>> {
+  const body = await readBody(call.req);
+  if (body.length === 0) return {};
+  const type = mediaType(call.req.headers['content-type']);
+  const value = type === protobufType ? decodeDeleteOptions(readEnvelope(body)) : parseJson(body);
+  if (!isObject(value)) throw badRequest('DeleteOptions must be a JSON object');
+  return value;
+}
+
+function checkPreconditions(
+  object: KubeObject,
+  options: Record<string, unknown>,
+  call: Call,
+): void {
+  const preconditions = options.preconditions;
+  if (!isObject(preconditions)) return;
+  const { uid, resourceVersion } = preconditions;
+  const isUidMismatch = typeof uid === 'string' && uid !== object.metadata.uid;
+  const isVersionMismatch =
+    typeof resourceVersion === 'string' && resourceVersion !== object.metadata.resourceVersion;
+  if (isUidMismatch || isVersionMismatch)
+    throw conflict(call.target.resource, object.metadata.name);
+}
+
+async function remove(
+  context: HandlerContext,
+  call: Call,
+  target: ResourceTarget & { name: string },
+): Promise<void> {
+  const options = await deleteOptionsOf(call);
+  const object = existing(context, target);
+  checkPreconditions(object, options, call);
+  const writeOptions: WriteOptions = {
+    dryRun: dryRunOf(call.url) || (Array.isArray(options.dryRun) && options.dryRun.includes('All')),
+  };
+  const graceText = call.url.searchParams.get('gracePeriodSeconds');
+  const grace = graceText !== null ? Number(graceText) : options.gracePeriodSeconds;
+  if (typeof grace === 'number' && Number.isInteger(grace)) writeOptions.gracePeriodSeconds = grace;
+  else if (grace !== undefined) throw badRequest('gracePeriodSeconds must be an integer');
+  sendObject(
+    call,
+    200,
+    context.store.delete(target.resource, target.namespace, target.name, writeOptions),
+  );
+}
+
+function withName(target: ResourceTarget): (ResourceTarget & { name: string }) | undefined {
+  return target.name === undefined ? undefined : { ...target, name: target.name };
+}
+
+export async function handleResource(context: HandlerContext, call: Call): Promise<void> {
+  const method = call.req.method ?? 'GET';
+  const named = withName(call.target);
+  const isWatch = ['true', '1', 'True'].includes(call.url.searchParams.get('watch') ?? '');
+
+  if (method === 'GET' && named === undefined) {
+    if (isWatch) {
+      const { resource, namespace } = call.target;
+      context.watches.start(call.req, call.res, {
+        resource,
+        namespace,
+        query: call.url.searchParams,
+        asTable: wantsTable(call.req.headers.accept),
+      });
+    } else list(context, call);
+    return;
+  }
+  if (method === 'POST' && named === undefined && call.target.subresource === undefined)
+    return create(context, call);
+  if (named === undefined) throw methodNotAllowed();
+  if (method === 'GET') return sendObject(call, 200, existing(context, named));
+  if (method === 'PUT') return replace(context, call, named);
+  if (method === 'PATCH') return patch(context, call, named);
+  if (method === 'DELETE' && call.target.subresource === undefined)
+    return remove(context, call, named);
+  throw methodNotAllowed();
+}
