@@ -173,6 +173,8 @@ export interface ClusterDetailResponse {
   backupTarget?: BackupTarget;
   /** Whether continuous WAL archiving works, from `ContinuousArchiving` (extension). */
   isArchivingFailing?: boolean;
+  /** The cluster was bootstrapped from a backup, so `GET .../restore-status` answers for it (extension). */
+  isRestoreTarget?: boolean;
 }
 
 /** One Kubernetes condition of a Cluster. */
