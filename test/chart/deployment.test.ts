@@ -70,6 +70,35 @@ describe('chart Deployment', () => {
     expect(args).toContain('--trusted-proxy-cidrs=10.0.0.0/8,192.168.1.0/24');
   });
 
+  it('passes allowed origins and then any extra flags, in that order', () => {
+    const args = container({
+      allowedOrigins: ['https://deckhand.example.com', 'https://ops.example.com'],
+      extraArgs: ['--replication-lag-warning=30s', '--disk-warning-ratio=0.7'],
+    }).args;
+
+    expect(args.slice(-3)).toEqual([
+      '--allowed-origins=https://deckhand.example.com,https://ops.example.com',
+      '--replication-lag-warning=30s',
+      '--disk-warning-ratio=0.7',
+    ]);
+    expect(renderError({ extraArgs: ['serve'] })).toContain('/extraArgs/0');
+  });
+
+  it('mounts extra volumes next to /tmp', () => {
+    const pod = podSpec(
+      render({
+        extraVolumes: [{ name: 'exporter-ca', configMap: { name: 'exporter-ca' } }],
+        extraVolumeMounts: [{ name: 'exporter-ca', mountPath: '/etc/deckhand/ca', readOnly: true }],
+      }),
+    );
+
+    expect(pod.volumes.map((volume) => volume.name)).toEqual(['tmp', 'exporter-ca']);
+    expect(pod.containers[0]!.volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'exporter-ca', mountPath: '/etc/deckhand/ca', readOnly: true },
+    ]);
+  });
+
   it('allows an unauthenticated console only when asked to in so many words', () => {
     const args = container({ auth: { mode: 'none', allowUnauthenticated: true } }).args;
 

@@ -135,10 +135,16 @@ per-namespace Roles so both scopes grant exactly the same.
 {{- if .Values.readOnly }}
 - --read-only
 {{- end }}
+{{- with .Values.allowedOrigins }}
+- --allowed-origins={{ join "," . }}
+{{- end }}
 {{- if eq .Values.auth.mode "proxy" }}
 - --trusted-proxy-cidrs={{ required "auth.trustedProxyCIDRs is required when auth.mode is proxy" (join "," .Values.auth.trustedProxyCIDRs | default "") }}
 {{- end }}
 {{- if and (eq .Values.auth.mode "none") .Values.auth.allowUnauthenticated }}
 - --allow-unauthenticated
+{{- end }}
+{{- range .Values.extraArgs }}
+- {{ . | quote }}
 {{- end }}
 {{- end }}
