@@ -110,7 +110,7 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
   flush(key: string): void {
     this.forgetGoneInstances(key);
     const signature = this.signature(key);
-    if (this.signatures.get(key) === signature) return;
+    if ((this.signatures.get(key) ?? '') === signature) return;
     if (signature === '') this.signatures.delete(key);
     else this.signatures.set(key, signature);
     this.currentRevision += 1;
@@ -144,7 +144,7 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
    * times, so a round that only moves `scrapedAt` stays quiet.
    */
   private signature(key: string): string {
-    const entries = this.clusterEntries(key);
+    const entries = this.clusterEntries(key).filter((entry) => entry.state !== 'waiting');
     if (entries.length === 0) return '';
     entries.sort((a, b) => (a.spec.podName < b.spec.podName ? -1 : 1));
     return JSON.stringify(

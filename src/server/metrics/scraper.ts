@@ -243,7 +243,12 @@ export class Scraper {
       return;
     }
     this.inFlightByCluster.delete(key);
-    if (!this.isStopped) this.options.sink.flush(key);
+    // Deferred past the current timers phase: a sibling instance due in the
+    // same instant may not have started yet, and the round is only complete
+    // once it has finished too.
+    setImmediate(() => {
+      if (!this.isStopped && !this.inFlightByCluster.has(key)) this.options.sink.flush(key);
+    });
   }
 
   private isCurrent(state: TargetState, spec: TargetSpec): boolean {

@@ -134,13 +134,13 @@ function instanceError(
   return entry.error;
 }
 
-/** CNPG's own view (`status.instancesStatus`) first, then the Pod's phase. */
+/** CNPG's own view (`status.instancesStatus`) first, then the Pod's phase; no Pod, no status. */
 function podStatus(cluster: ClusterProjection, pod: PodProjection | undefined): PodStatus {
-  if (pod?.isTerminating === true) return 'terminating';
-  for (const status of ['healthy', 'replicating', 'failed'] as const) {
-    if ((cluster.instancesStatus[status] ?? []).includes(pod?.name ?? '')) return status;
-  }
   if (pod === undefined) return 'unknown';
+  if (pod.isTerminating) return 'terminating';
+  for (const status of ['healthy', 'replicating', 'failed'] as const) {
+    if ((cluster.instancesStatus[status] ?? []).includes(pod.name)) return status;
+  }
   switch (pod.phase) {
     case 'Pending':
       return 'pending';
