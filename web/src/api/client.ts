@@ -1,0 +1,68 @@
+import type { ErrorBody } from '../../../src/contract/api';
+
+/** A failed API call, carrying the server's `{"error"}` text when it sent one. */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(options: { status: number; message: string }) {
+    super(options.message);
+    this.name = 'ApiError';
+    this.status = options.status;
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { error?: unknown }).error === 'string'
+  );
+}
+
+async function readError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isErrorBody(parsed)) message = parsed.error;
+  } catch {
+    // A proxy in front of Deckhand may answer with HTML; the status line is all we can show.
+  }
+  return new ApiError({ status: response.status, message });
+}
+
+async function request<T>(path: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { accept: 'application/json', ...init.headers },
+    });
+  } catch {
+    throw new ApiError({
+      status: 0,
+      message: 'Deckhand cannot be reached: check the network or the server.',
+    });
+  }
+  if (!response.ok) throw await readError(response);
+  return (await response.json()) as T;
+}
+
+/** GET a JSON document from the Deckhand API. */
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, signal ? { signal } : {});
+}
+
+/** POST a JSON body and read the JSON answer. */
+export function postJson<T>(path: string, body: unknown): Promise<T> {
+  return request<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Path of a cluster-scoped API resource, with each segment escaped. */
+export function clusterPath(namespace: string, name: string, suffix = ''): string {
+  return `/api/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}${suffix}`;
+}

@@ -1,0 +1,70 @@
+import { Group, Text, Title } from '@mantine/core';
+import { useDeferredValue, useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import { useClusterList } from '../../api/queries';
+import { Empty, ErrorState, Loading } from '../../components/StateViews';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { ClusterTable } from './ClusterTable';
+import { FilterBar } from './FilterBar';
+import { HealthCounts } from './HealthCounts';
+import { applyFilters, countByHealth, readFilters, writeFilters } from './filters';
+
+/** Every cluster with its health, filtered in the browser. */
+export function OverviewPage() {
+  useDocumentTitle('Clusters');
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  // Typing stays responsive on long lists: the list catches up with the URL a beat later.
+  const deferredQuery = useDeferredValue(params.toString());
+  const list = useClusterList();
+  const items = list.data?.items;
+
+  const filtered = useMemo(
+    () => applyFilters(items ?? [], readFilters(new URLSearchParams(deferredQuery))),
+    [items, deferredQuery],
+  );
+  const counts = useMemo(() => countByHealth(items ?? []), [items]);
+  const now = list.dataUpdatedAt;
+
+  return (
+    <>
+      <Group justify="space-between" align="end" mb="md" wrap="wrap">
+        <div>
+          <Title order={1} size="h3">
+            Clusters
+          </Title>
+          <Text size="sm" c="dimmed">
+            {items ? `${filtered.length} of ${items.length} shown` : ' '}
+          </Text>
+        </div>
+        <HealthCounts
+          counts={counts}
+          selected={filters.health}
+          onSelect={(health) => setParams(writeFilters({ ...filters, health }), { replace: true })}
+        />
+      </Group>
+      <FilterBar
+        filters={filters}
+        namespaces={list.data?.namespaces ?? []}
+        onChange={(next) => setParams(writeFilters(next), { replace: true })}
+      />
+      {list.isPending ? <Loading label="Loading clusters…" /> : null}
+      {list.isError ? (
+        <ErrorState
+          title="Clusters could not be loaded"
+          error={list.error}
+          onRetry={() => void list.refetch()}
+        />
+      ) : null}
+      {items && items.length === 0 ? (
+        <Empty title="No CloudNativePG clusters found">
+          Deckhand watches the namespaces it was given and has found no Cluster objects there yet.
+        </Empty>
+      ) : null}
+      {items && items.length > 0 && filtered.length === 0 ? (
+        <Empty title="No cluster matches these filters">Clear a filter to see more clusters.</Empty>
+      ) : null}
+      {filtered.length > 0 ? <ClusterTable items={filtered} now={now} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import { Alert, Button, Checkbox, Code, List, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { RestoreRequest } from '../../../../src/contract/api';
+import { useCreateRestore, useRestorePreview } from '../../api/queries';
+import { ErrorState, Loading } from '../../components/StateViews';
+
+/**
+ * Step 3: the server renders the exact manifest in a dry run, nothing is created
+ * until the user confirms, then the wizard hands over to the progress timeline.
+ */
+export function PreviewStep(props: {
+  source: { namespace: string; name: string };
+  request: RestoreRequest;
+}) {
+  const { namespace, name } = props.source;
+  const preview = useRestorePreview(namespace, name);
+  const create = useCreateRestore(namespace, name);
+  const navigate = useNavigate();
+  const [isConfirmed, setConfirmed] = useState(false);
+  const requestKey = JSON.stringify(props.request);
+  const { mutate: runPreview } = preview;
+
+  useEffect(() => {
+    runPreview(JSON.parse(requestKey) as RestoreRequest);
+  }, [requestKey, runPreview]);
+
+  if (preview.isPending || preview.isIdle)
+    return <Loading label="Asking the server for a preview…" />;
+  if (preview.isError)
+    return <ErrorState title="The server refused this restore" error={preview.error} />;
+
+  const { targetName, targetNamespace } = props.request;
+  function createCluster() {
+    create.mutate(props.request, {
+      onSuccess: (response) =>
+        void navigate(
+          `/clusters/${response.targetCluster.namespace}/${response.targetCluster.name}/restore-progress`,
+        ),
+    });
+  }
+
+  return (
+    <Stack gap="sm">
+      {preview.data.warnings && preview.data.warnings.length > 0 ? (
+        <Alert color="orange" title="Before you restore" data-testid="restore-warnings">
+          <List size="sm">
+            {preview.data.warnings.map((warning) => (
+              <List.Item key={warning}>{warning}</List.Item>
+            ))}
+          </List>
+        </Alert>
+      ) : null}
+      <Title order={2} size="h5">
+        Manifest that will be created
+      </Title>
+      <Code
+        block
+        className="yaml-preview"
+        data-testid="yaml-preview"
+        tabIndex={0}
+        aria-label="Cluster manifest"
+      >
+        {preview.data.yamlPreview}
+      </Code>
+      <Checkbox
+        checked={isConfirmed}
+        onChange={(e) => setConfirmed(e.currentTarget.checked)}
+        data-testid="confirm-restore"
+        label={`A new cluster ${targetNamespace}/${targetName} will be created from backup ${props.request.backupName}. The source cluster ${namespace}/${name} is not changed.`}
+      />
+      <div>
+        <Button
+          onClick={createCluster}
+          disabled={!isConfirmed}
+          loading={create.isPending}
+          data-testid="create-restore"
+        >
+          Create cluster {targetName}
+        </Button>
+      </div>
+      {create.isError ? (
+        <Alert color="red" title="The cluster was not created" role="alert">
+          {create.error.message}
+        </Alert>
+      ) : null}
+      <Text size="xs" c="dimmed">
+        Secrets are not shown in the manifest; the new cluster reuses the source&apos;s credentials
+        as shown.
+      </Text>
+    </Stack>
+  );
+}

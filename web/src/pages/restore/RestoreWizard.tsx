@@ -1,0 +1,109 @@
+import { Anchor, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useRestoreOptions } from '../../api/queries';
+import { formatTime } from '../../components/format';
+import { ErrorState, Loading } from '../../components/StateViews';
+import { useClusterParams } from '../../components/useClusterParams';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { BackupChoice } from './BackupChoice';
+import { type RestoreDraft, toRequest } from './draft';
+import { PreviewStep } from './PreviewStep';
+import { isTargetValid, TargetForm } from './TargetForm';
+import { completedBackups } from './validation';
+
+/** Restore a backup into a new cluster: choose, name, preview, confirm. */
+export default function RestoreWizard() {
+  const { namespace, name } = useClusterParams();
+  useDocumentTitle(`Restore ${name}`);
+  const options = useRestoreOptions(namespace, name);
+  const [step, setStep] = useState(0);
+  const [draft, setDraft] = useState<RestoreDraft>({
+    backupName: '',
+    targetNamespace: namespace,
+    targetName: `${name}-restore`.slice(0, 50),
+    usePointInTime: false,
+    pointInTime: '',
+  });
+
+  if (options.isPending) return <Loading label="Loading backups to restore from…" />;
+  if (options.isError) {
+    return (
+      <ErrorState
+        title="Restore options could not be loaded"
+        error={options.error}
+        onRetry={() => void options.refetch()}
+      />
+    );
+  }
+
+  const backups = completedBackups(options.data);
+  const backup = backups.find((b) => b.name === draft.backupName);
+  const canContinue =
+    step === 0
+      ? backup !== undefined
+      : backup !== undefined && isTargetValid({ draft, backup, options: options.data });
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Text size="sm" c="dimmed">
+          {namespace} /{' '}
+          <Anchor component={Link} to={`/clusters/${namespace}/${name}`} size="sm">
+            {name}
+          </Anchor>
+        </Text>
+        <Title order={1} size="h3">
+          Restore into a new cluster
+        </Title>
+        <Text size="sm" c="dimmed">
+          A restore always creates a new cluster; {name} itself is never changed. Recoverable from{' '}
+          {formatTime(options.data.recoverability.start)} to{' '}
+          {formatTime(options.data.recoverability.end)}.
+        </Text>
+      </div>
+      <Stepper
+        active={step}
+        size="sm"
+        allowNextStepsSelect={false}
+        onStepClick={(next) => next < step && setStep(next)}
+      >
+        <Stepper.Step label="Backup" description="What to restore">
+          <BackupChoice
+            backups={backups}
+            value={draft.backupName}
+            onChange={(backupName) =>
+              setDraft({ ...draft, backupName, usePointInTime: false, pointInTime: '' })
+            }
+          />
+        </Stepper.Step>
+        <Stepper.Step label="Target" description="Name and point in time">
+          {backup ? (
+            <TargetForm draft={draft} backup={backup} options={options.data} onChange={setDraft} />
+          ) : null}
+        </Stepper.Step>
+        <Stepper.Step label="Preview" description="Check and confirm">
+          {step === 2 ? (
+            <PreviewStep source={{ namespace, name }} request={toRequest(draft)} />
+          ) : null}
+        </Stepper.Step>
+      </Stepper>
+      <Group gap="sm">
+        {step > 0 ? (
+          <Button variant="default" onClick={() => setStep(step - 1)}>
+            Back
+          </Button>
+        ) : null}
+        {step < 2 ? (
+          <Button
+            onClick={() => setStep(step + 1)}
+            disabled={!canContinue}
+            data-testid="wizard-next"
+          >
+            Next
+          </Button>
+        ) : null}
+      </Group>
+    </Stack>
+  );
+}
