@@ -108,11 +108,15 @@ function readObjectMeta(buffer: Buffer): Record<string, unknown> {
   const metadata: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
+  const strings: Record<number, string> = { 1: 'name', 2: 'generateName', 3: 'namespace' };
   for (const field of readFields(buffer)) {
-    if (field.number === 1) metadata.name = text(field);
-    else if (field.number === 2) metadata.generateName = text(field);
-    else if (field.number === 3) metadata.namespace = text(field);
-    else if (field.number === 11)
+    const stringField = strings[field.number];
+    // kubectl sends unset strings as empty fields; they mean "not set".
+    if (stringField !== undefined) {
+      const value = text(field);
+      if (value !== '') metadata[stringField] = value;
+    }
+    if (field.number === 11)
       Object.assign(labels, Object.fromEntries([readMapEntry(message(field))]));
     else if (field.number === 12) {
       Object.assign(annotations, Object.fromEntries([readMapEntry(message(field))]));
