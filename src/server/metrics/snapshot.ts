@@ -34,11 +34,6 @@ export function buildSnapshot(args: {
   thresholds: HealthThresholds;
 }): ClusterMetricsSnapshot {
   const { store, cluster, entries, thresholds } = args;
-  const isAnyInstanceKnown =
-    entries.some((entry) => entry.state !== 'waiting') ||
-    (entries.length === 0 && cluster.instanceNames.length > 0);
-  if (!isAnyInstanceKnown) return fallbackSnapshot(thresholds);
-
   const capacities = dataVolumeCapacities(store, cluster);
   const entryByPod = new Map(entries.map((entry) => [entry.spec.podName, entry]));
   const podNames = [...new Set([...cluster.instanceNames, ...entryByPod.keys()])].sort();
@@ -52,6 +47,10 @@ export function buildSnapshot(args: {
       thresholds,
     }),
   );
+
+  if (instances.every((instance) => instance.scrapeError === NOT_AVAILABLE_YET)) {
+    return fallbackSnapshot(thresholds);
+  }
 
   const clusterState = judgeClusterState(cluster);
   const snapshot: ClusterMetricsSnapshot = {
