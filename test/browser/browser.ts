@@ -36,12 +36,11 @@ export async function watchedPage(
   await page.exposeFunction('__reportCspViolation', (text: string) =>
     problems.cspViolations.push(text),
   );
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation: (t: string) => void })
-        .__reportCspViolation;
-      report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline content'}`);
-    });
+  // Runs before the page's own scripts, outside its CSP, in every frame.
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) => {
+      window.__reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline content'));
+    });`,
   });
   page.on('console', (message) => {
     if (message.type() === 'error') problems.consoleErrors.push(message.text());
