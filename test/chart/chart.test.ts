@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byKind, chartDir, one, render, renderError, runHelm } from './helm';
+import { byKind, chartDir, one, render, renderError, runHelm, type Manifest } from './helm';
 
 const fullExposure = {
   replicaCount: 2,
@@ -61,6 +61,7 @@ describe('chart', () => {
       'ClusterRoleBinding',
       'ClusterRoleBinding',
       'Deployment',
+      'Pod',
       'Service',
       'ServiceAccount',
     ]);
@@ -172,6 +173,22 @@ describe('chart', () => {
       });
     }
     expect(byKind(render(fullExposure), 'Deployment')).toHaveLength(1);
+  });
+
+  it('ships a `helm test` pod that asks the Service for /healthz as the same restricted user', () => {
+    const pod = one(render(), 'Pod') as Manifest & {
+      metadata: { annotations: Record<string, string> };
+      spec: { containers: { command: string[]; securityContext: unknown }[] };
+    };
+    const deployment = one(render(), 'Deployment') as Manifest & {
+      spec: { template: { spec: { containers: { securityContext: unknown }[] } } };
+    };
+
+    expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+    expect(pod.spec.containers[0]!.command.at(-1)).toBe('http://deckhand.deckhand.svc:80/healthz');
+    expect(pod.spec.containers[0]!.securityContext).toEqual(
+      deployment.spec.template.spec.containers[0]!.securityContext,
+    );
   });
 
   it('tells how to reach the UI after install', () => {
