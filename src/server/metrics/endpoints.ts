@@ -72,10 +72,8 @@ export class EndpointFactory {
     if (server === undefined || server === '')
       throw new Error('the kubeconfig names no API server');
     // `https:` before the pod name makes the API server talk TLS to the exporter.
-    const podRef = `${spec.isTls ? 'https:' : ''}${spec.podName}:${spec.port}`;
-    const path =
-      `/api/v1/namespaces/${encodeURIComponent(spec.namespace)}` +
-      `/pods/${encodeURIComponent(podRef)}/proxy/metrics`;
+    const podRef = `${spec.isTls ? 'https:' : ''}${encodeURIComponent(spec.podName)}:${spec.port}`;
+    const path = `/api/v1/namespaces/${encodeURIComponent(spec.namespace)}/pods/${podRef}/proxy/metrics`;
     const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
     const { headers, ...tls } = await this.proxyCredentials();
     return {
