@@ -1,0 +1,203 @@
+// The scale scenario: N healthy clusters written straight into their final
+// state (3 instances with Pods and PVCs, 5 completed backups, 1 schedule each),
+// as if the operator had run them for hours. It exists to measure Deckhand
+// against 10,000 clusters, so it skips the lifecycle and writes each object
+// once plus its status.
+import type { KubeObject, ObjectStore, ResourceType } from '../store/types';
+import { conditions, defaultImage, rfc3339 } from '../operator/cnpg';
+import {
+  boundPvcStatus,
+  buildInstancePod,
+  buildPvc,
+  runningPodStatus,
+} from '../operator/instances';
+import type { PodIpAllocator } from '../operator/pod-ips';
+import { barmanBackupId } from '../operator/backup-facts';
+import {
+  cluster as clusterManifest,
+  namespace,
+  objectStoreBackup,
+  scheduledBackup,
+} from './manifests';
+
+const clustersPerNamespace = 100;
+const instances = 3;
+const backupsPerCluster = 5;
+
+interface Writer {
+  store: ObjectStore;
+  create(resource: ResourceType, object: KubeObject, status?: Record<string, unknown>): KubeObject;
+}
+
+function writer(store: ObjectStore): Writer {
+  return {
+    store,
+    create(resource, object, status) {
+      const created = store.create(resource, object);
+      if (status === undefined) return created;
+      return store.update(
+        resource,
+        { ...created, status },
+        resource.hasStatus ? { subresource: 'status' } : {},
+      );
+    },
+  };
+}
+
+function must(store: ObjectStore, group: string, resource: string): ResourceType {
+  const found = store.resourceFor(group, resource);
+  if (found === undefined) throw new Error(`the sandbox store does not serve ${resource}`);
+  return found;
+}
+
+export function seedScaleScenario(options: {
+  store: ObjectStore;
+  clusters: number;
+  ips: PodIpAllocator;
+  now?: Date;
+}): void {
+  const { store } = options;
+  const out = writer(store);
+  const now = options.now ?? new Date();
+  const namespaces = must(store, '', 'namespaces');
+  for (let index = 0; index < options.clusters; index += 1) {
+    const ns = `scale-${String(Math.floor(index / clustersPerNamespace)).padStart(3, '0')}`;
+    if (index % clustersPerNamespace === 0) out.create(namespaces, namespace(ns));
+    seedCluster({
+      out,
+      ips: options.ips,
+      namespace: ns,
+      name: `pg-${String(index).padStart(5, '0')}`,
+      index,
+      now,
+    });
+  }
+}
+
+function seedCluster(options: {
+  out: Writer;
+  ips: PodIpAllocator;
+  namespace: string;
+  name: string;
+  index: number;
+  now: Date;
+}): void {
+  const { out, namespace: ns, name, now } = options;
+  const store = out.store;
+  const manifest = clusterManifest({
+    namespace: ns,
+    name,
+    instances,
+    spec: { backup: objectStoreBackup(`s3://scale/${ns}/`) },
+  });
+  const created = store.create(must(store, 'postgresql.cnpg.io', 'clusters'), manifest);
+
+  const podNames = Array.from({ length: instances }, (_, serial) => `${name}-${serial + 1}`);
+  const ips = podNames.map((podName) =>
+    seedInstance({ out, cluster: created, podName, now, ips: options.ips }),
+  );
+  const backupTimes = seedBackups({ out, cluster: created, now });
+  const schedule = scheduledBackup({
+    namespace: ns,
+    name: `${name}-daily`,
+    cluster: name,
+    schedule: `0 ${options.index % 60} ${Math.floor(options.index / 60) % 24} * * *`,
+  });
+  out.create(must(store, 'postgresql.cnpg.io', 'scheduledbackups'), schedule);
+
+  const stamp = rfc3339(now);
+  const status = {
+    phase: 'Cluster in healthy state',
+    phaseReason: '',
+    conditions: [
+      conditions.initializedDone,
+      conditions.ready,
+      conditions.archiving,
+      conditions.backupSucceeded,
+    ].map((condition) => ({ ...condition, lastTransitionTime: stamp })),
+    instances,
+    readyInstances: instances,
+    latestGeneratedNode: instances,
+    instanceNames: podNames,
+    instancesStatus: { healthy: podNames },
+    instancesReportedState: Object.fromEntries(
+      podNames.map((podName, position) => [
+        podName,
+        { isPrimary: position === 0, timeLineID: 1, ip: ips[position] },
+      ]),
+    ),
+    currentPrimary: podNames[0],
+    targetPrimary: podNames[0],
+    currentPrimaryTimestamp: stamp,
+    timelineID: 1,
+    image: defaultImage,
+    writeService: `${name}-rw`,
+    readService: `${name}-r`,
+    healthyPVC: podNames,
+    firstRecoverabilityPoint: backupTimes.first,
+    firstRecoverabilityPointByMethod: { barmanObjectStore: backupTimes.first },
+    lastSuccessfulBackup: backupTimes.last,
+    lastSuccessfulBackupByMethod: { barmanObjectStore: backupTimes.last },
+  };
+  store.update(
+    must(store, 'postgresql.cnpg.io', 'clusters'),
+    { ...created, status },
+    { subresource: 'status' },
+  );
+}
+
+function seedInstance(options: {
+  out: Writer;
+  cluster: KubeObject;
+  podName: string;
+  now: Date;
+  ips: PodIpAllocator;
+}): string {
+  const { out, cluster, podName } = options;
+  const store = out.store;
+  const role = podName.endsWith('-1') ? 'primary' : 'replica';
+  const pvcs = store.resourceFor('', 'persistentvolumeclaims');
+  if (pvcs !== undefined) {
+    const spec = { name: podName, role: 'PG_DATA' as const, size: '1Gi', storageClass: undefined };
+    out.create(pvcs, buildPvc({ cluster, podName, spec }), boundPvcStatus('1Gi'));
+  }
+  const podIP = options.ips.allocate();
+  const startedAt = rfc3339(new Date(options.now.getTime() - 6 * 3_600_000));
+  const status = runningPodStatus({ podIP, isReady: true, startedAt, image: defaultImage });
+  out.create(must(store, '', 'pods'), buildInstancePod({ cluster, podName, role }), status);
+  return podIP;
+}
+
+/** Five hourly backups ending half an hour ago; returns the oldest and newest stop times. */
+function seedBackups(options: { out: Writer; cluster: KubeObject; now: Date }): {
+  first: string;
+  last: string;
+} {
+  const { out, cluster } = options;
+  const ns = cluster.metadata.namespace ?? 'default';
+  const resource = must(out.store, 'postgresql.cnpg.io', 'backups');
+  const stops: string[] = [];
+  for (let age = backupsPerCluster; age >= 1; age -= 1) {
+    const started = new Date(options.now.getTime() - age * 3_600_000);
+    const stopped = new Date(started.getTime() + 90_000);
+    const backupId = barmanBackupId(started);
+    const manifest: KubeObject = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Backup',
+      metadata: { name: `${cluster.metadata.name}-${backupId.toLowerCase()}`, namespace: ns },
+      spec: { cluster: { name: cluster.metadata.name }, method: 'barmanObjectStore' },
+    };
+    out.create(resource, manifest, {
+      phase: 'completed',
+      method: 'barmanObjectStore',
+      backupId,
+      serverName: cluster.metadata.name,
+      destinationPath: `s3://scale/${ns}/`,
+      startedAt: rfc3339(started),
+      stoppedAt: rfc3339(stopped),
+      instanceID: { podName: `${cluster.metadata.name}-2` },
+    });
+    stops.push(rfc3339(stopped));
+  }
+  return { first: stops[0] ?? '', last: stops.at(-1) ?? '' };
+}
