@@ -44,7 +44,16 @@ function redactTree(value: unknown): unknown {
   return copy;
 }
 
+/**
+ * YAML for people and for kubectl. Written with YAML 1.1 rules so values such
+ * as `2026-03-24T11:15:00Z` or `20260324T110000` come out quoted: kubectl's
+ * parser would otherwise read them as timestamps or numbers, not strings.
+ */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, version: '1.1' });
+}
+
 /** YAML of the redacted manifest. */
 export function manifestPreview(manifest: unknown): string {
-  return stringify(redactManifest(manifest), { lineWidth: 0 });
+  return toYaml(redactManifest(manifest));
 }
