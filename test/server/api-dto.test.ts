@@ -109,6 +109,15 @@ describe('cluster state health', () => {
     expect(clusterStateHealth(archiving)).toBe('warning');
   });
 
+  it('only warns while the first primary is being set up', () => {
+    const bootstrapping = aCluster({
+      readyInstances: 0,
+      phase: 'Setting up primary',
+      conditions: [],
+    });
+    expect(clusterStateHealth(bootstrapping)).toBe('warning');
+  });
+
   it('is critical when no instance is ready or CNPG needs manual intervention', () => {
     expect(clusterStateHealth(aCluster({ readyInstances: 0 }))).toBe('critical');
     const stuck = aCluster({ phase: 'Cluster is unrecoverable and needs manual intervention' });

@@ -52,12 +52,16 @@ export function isBackupRunning(cluster: ClusterProjection): boolean {
 
 /**
  * Health of the Cluster object alone (metrics aside): critical when CNPG is
- * stuck or no instance is ready; warning when it is not Ready, instances are
- * missing, archiving fails or the last backup failed.
+ * stuck or no instance is ready (except while the first primary is being set
+ * up, which is expected for a new or restoring cluster); warning when it is
+ * not Ready, instances are missing, archiving fails or the last backup failed.
  */
 export function clusterStateHealth(cluster: ClusterProjection): Health {
   if (stuckPhases.has(cluster.phase)) return 'critical';
-  if (cluster.desiredInstances > 0 && cluster.readyInstances === 0) return 'critical';
+  const isBootstrapping = cluster.phase === 'Setting up primary' || cluster.phase === '';
+  if (cluster.desiredInstances > 0 && cluster.readyInstances === 0 && !isBootstrapping) {
+    return 'critical';
+  }
 
   const isReady = condition(cluster, 'Ready')?.status === 'True';
   const isShort = cluster.readyInstances < cluster.desiredInstances;
