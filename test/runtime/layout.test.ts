@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importedPackages, prepareRuntimeLayout, readManifest, repoRoot } from './layout';
-import { freePort, get, start, stop, waitFor, type Started } from './processes';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { get, start, stop, waitFor, type Started } from './processes';
 
 const devOnlyPackages = ['vite', 'react', 'react-dom', 'vitest', 'typescript', 'esbuild', 'eslint'];
 
@@ -27,7 +28,7 @@ function listeningUrl(output: string): string | undefined {
 describe('runtime layout of the container image', () => {
   let runtimeDir = '';
   let workDir = '';
-  let sandbox: Started | undefined;
+  let sandbox: Sandbox | undefined;
   let server: Started | undefined;
   let serverUrl = '';
 
@@ -36,24 +37,27 @@ describe('runtime layout of the container image', () => {
     workDir = mkdtempSync(join(tmpdir(), 'deckhand-runtime-kube-'));
     const kubeconfig = join(workDir, 'kubeconfig');
 
-    sandbox = start({
-      command: process.execPath,
-      args: [
-        'bin/deckhand',
-        'sandbox',
-        '--kubeconfig-out',
-        kubeconfig,
-        '--listen',
-        `127.0.0.1:${await freePort()}`,
-      ],
-      cwd: repoRoot,
-      env: cleanEnv(),
+    sandbox = await startSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      kubeconfigOut: kubeconfig,
+      clusters: 3,
     });
-    await waitFor(sandbox, () => (existsSync(kubeconfig) ? true : undefined));
 
     server = start({
       command: process.execPath,
-      args: ['bin/deckhand', 'serve', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0'],
+      args: [
+        'bin/deckhand',
+        'serve',
+        '--kubeconfig',
+        kubeconfig,
+        '--listen',
+        '127.0.0.1:0',
+        '--scrape-via',
+        'proxy',
+        '--log-format',
+        'json',
+      ],
       cwd: runtimeDir,
       env: cleanEnv(),
     });
@@ -63,7 +67,7 @@ describe('runtime layout of the container image', () => {
 
   afterAll(async () => {
     if (server !== undefined) await stop(server);
-    if (sandbox !== undefined) await stop(sandbox);
+    await sandbox?.close();
     for (const dir of [runtimeDir, workDir]) {
       if (dir !== '') rmSync(dir, { recursive: true, force: true });
     }
@@ -100,6 +104,14 @@ describe('runtime layout of the container image', () => {
     });
 
     expect(ready.status).toBe(200);
+  });
+
+  it('lists the clusters of the cluster it watches', async () => {
+    const response = await get(`${serverUrl}/api/clusters`);
+    const body = JSON.parse(response?.body ?? '{}') as { items?: { name: string }[] };
+
+    expect(response?.status).toBe(200);
+    expect(body.items).toHaveLength(3);
   });
 
   it('serves the built UI from dist/web when it was built', async () => {

@@ -2,7 +2,6 @@
 // for by what they print, and stopped with SIGTERM so their shutdown is seen.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 
 export interface Started {
   child: ChildProcess;
@@ -55,17 +54,6 @@ export async function stop(started: Started): Promise<number | string> {
   child.kill('SIGTERM');
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
   return code ?? signal ?? 'unknown';
-}
-
-/** A loopback port that was free a moment ago, for a child that cannot report its own. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port assigned');
-  return address.port;
 }
 
 /** GET on loopback; undefined while nothing answers yet. */
