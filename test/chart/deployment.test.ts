@@ -51,6 +51,7 @@ describe('chart Deployment', () => {
       '--scrape-via=direct',
       '--log-level=info',
       '--log-format=json',
+      '--shutdown-drain=5s',
       '--auth=token',
     ]);
   });

@@ -128,6 +128,7 @@ per-namespace Roles so both scopes grant exactly the same.
 - --scrape-via={{ .Values.scrapeVia }}
 - --log-level={{ .Values.logLevel }}
 - --log-format={{ .Values.logFormat }}
+- --shutdown-drain={{ .Values.shutdownDrain }}
 - --auth={{ .Values.auth.mode }}
 {{- with .Values.watchNamespaces }}
 - --namespaces={{ join "," . }}
