@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
-import { notFound, pathNotFound, serviceUnavailable } from '../store/errors';
+import { ApiError, notFound, pathNotFound, serviceUnavailable } from '../store/errors';
 import type { ObjectStore } from '../store/types';
 import { generateCertificates } from '../tls/certs';
 import { handleControl } from './control';
@@ -46,6 +46,8 @@ export interface ApiServer {
   faults: ApiFaults;
   close(): Promise<void>;
 }
+
+const drainTimeoutMs = 5_000;
 
 interface ServerState {
   options: ApiServerOptions;
@@ -108,8 +110,10 @@ async function serveApi(
   switch (matched.type) {
     case 'openapi':
       return serveOpenApi(res, { version: matched.version, accept: req.headers.accept });
-    case 'proxy':
-      return proxy(state, matched, req, res);
+    case 'proxy': {
+      const { namespace, pod, port, path } = matched;
+      return proxy(state, { namespace, pod, port, path }, req, res);
+    }
     case 'resource':
       if (state.faults.takeWatchGoneFor(url)) {
         throw state.faults.watchGoneError(state.options.store.currentResourceVersion());
@@ -144,11 +148,37 @@ async function handle(
     }
     await serveApi(state, req, res, url);
   } catch (error) {
-    if (!(error instanceof Error && 'code' in error && typeof error.code === 'number')) {
+    if (!(error instanceof ApiError)) {
       state.logger.error({ err: error, method: req.method, url: req.url }, 'api request failed');
     }
+    await drainRequest(req, res, error);
     sendError(res, error);
   }
+}
+
+/**
+ * Reads what is left of a request body before answering an error, so the
+ * client is not cut off mid-upload; an oversized body is not waited for and
+ * its connection closes after the answer instead.
+ */
+async function drainRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+): Promise<void> {
+  if (req.complete) return;
+  if (error instanceof ApiError && error.code === 413) {
+    res.setHeader('Connection', 'close');
+    return;
+  }
+  req.resume();
+  await Promise.race([
+    new Promise((resolve) => {
+      req.once('end', resolve);
+      req.once('close', resolve);
+    }),
+    new Promise((resolve) => setTimeout(resolve, drainTimeoutMs).unref()),
+  ]);
 }
 
 function listen(server: Server, options: { host: string; port: number }): Promise<AddressInfo> {
