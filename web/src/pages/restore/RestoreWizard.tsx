@@ -21,7 +21,7 @@ export default function RestoreWizard() {
   const [draft, setDraft] = useState<RestoreDraft>({
     backupName: '',
     targetNamespace: namespace,
-    targetName: `${name}-restore`.slice(0, 50),
+    targetName: `${name}-restore`.slice(0, 43),
     usePointInTime: false,
     pointInTime: '',
   });

@@ -35,6 +35,7 @@ export function TargetForm(props: {
   const nameProblem = targetNameProblem({
     targetName: draft.targetName,
     targetNamespace: draft.targetNamespace,
+    method: backup.method,
     source,
   });
   const bounds = pointInTimeBounds({ backup, restoreOptions: props.options });
@@ -59,7 +60,7 @@ export function TargetForm(props: {
         value={draft.targetName}
         onChange={(e) => onChange({ ...draft, targetName: e.currentTarget.value })}
         error={draft.targetName === '' ? undefined : nameProblem}
-        description={`Lowercase letters, digits and '-', at most ${maxClusterNameLength} characters.`}
+        description={`Lowercase letters, digits and '-', at most ${maxClusterNameLength(backup.method)} characters.`}
         data-testid="target-name"
         required
       />
@@ -112,6 +113,7 @@ export function isTargetValid(props: {
     targetNameProblem({
       targetName: draft.targetName,
       targetNamespace: draft.targetNamespace,
+      method: backup.method,
       source: options.cluster,
     })
   )

@@ -1,13 +1,21 @@
 import type {
+  BackupMethod,
   BackupSummary,
   RecoverabilityWindow,
   RestoreOptionsResponse,
 } from '../../../../src/contract/api';
 
 const labelPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-// CNPG derives names such as `<name>-12` (pods, PVCs) and `<name>-rw` (services) that
-// must stay valid 63-character labels, so the cluster name itself must leave room.
-export const maxClusterNameLength = 50;
+// CNPG derives names from the cluster's that must stay valid 63-character labels:
+// the recovery Job `<name>-1-full-recovery` (`-1-snapshot-recovery` for volume
+// snapshots) is the longest, so the name itself must leave room for it.
+const labelLimit = 63;
+
+/** Longest target name the server accepts for a restore from this kind of backup. */
+export function maxClusterNameLength(method: BackupMethod): number {
+  const longestSuffix = method === 'volumeSnapshot' ? '-1-snapshot-recovery' : '-1-full-recovery';
+  return labelLimit - longestSuffix.length;
+}
 const maxNamespaceLength = 63;
 
 function labelProblem(value: string, what: string): string | undefined {
@@ -23,12 +31,14 @@ function labelProblem(value: string, what: string): string | undefined {
 export function targetNameProblem(options: {
   targetName: string;
   targetNamespace: string;
+  method: BackupMethod;
   source: { namespace: string; name: string };
 }): string | undefined {
   const problem = labelProblem(options.targetName, 'cluster name');
   if (problem) return problem;
-  if (options.targetName.length > maxClusterNameLength) {
-    return `Use at most ${maxClusterNameLength} characters, leaving room for the names CloudNativePG derives (such as ${options.targetName.slice(0, 10)}…-rw).`;
+  const limit = maxClusterNameLength(options.method);
+  if (options.targetName.length > limit) {
+    return `Use at most ${limit} characters: CloudNativePG derives longer names from it (such as ${options.targetName.slice(0, 8)}…-1-full-recovery) that must fit in ${labelLimit}.`;
   }
   if (
     options.targetNamespace === options.source.namespace &&
