@@ -51,7 +51,13 @@ export function rawCluster(
       instanceNames: [`${name}-1`, `${name}-2`, `${name}-3`],
       instancesStatus: { healthy: [`${name}-1`, `${name}-2`, `${name}-3`] },
       conditions: [
-        { type: 'Ready', status: 'True', reason: 'ClusterIsReady', message: 'Cluster is Ready' },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'ClusterIsReady',
+          message: 'Cluster is Ready',
+          lastTransitionTime: '2026-03-24T12:05:00Z',
+        },
       ],
       firstRecoverabilityPoint: '2026-03-24T10:00:00Z',
       lastSuccessfulBackup: '2026-03-24T11:30:00Z',

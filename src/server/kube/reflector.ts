@@ -90,6 +90,7 @@ export class Reflector {
   private hasWarned = false;
   private watches = 0;
   private watchStartedAt = 0;
+  private isWatchOpen = false;
   private running: Promise<void> | undefined;
   private readonly synced: Promise<void>;
   private resolveSynced: () => void = () => undefined;
@@ -119,6 +120,11 @@ export class Reflector {
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.running;
+  }
+
+  /** Whether a watch connection is open right now. */
+  get isConnected(): boolean {
+    return this.isWatchOpen;
   }
 
   private get isStopped(): boolean {
@@ -169,25 +175,31 @@ export class Reflector {
     if (this.watches > 1) this.counters.reconnects += 1;
     const range = this.options.watchTimeoutSeconds ?? { min: 300, max: 600 };
     const connectedAt = { value: 0 };
-    const outcome = await watchOnce({
-      transport: this.options.transport,
-      path: this.path,
-      ...(this.options.resource.labelSelector === undefined
-        ? {}
-        : { labelSelector: this.options.resource.labelSelector }),
-      resourceVersion: this.resourceVersion ?? '',
-      timeoutSeconds: Math.floor(range.min + this.clock.random() * (range.max - range.min + 1)),
-      signal: this.stopper.signal,
-      clock: this.clock,
-      silenceTimeoutMs: this.options.silenceTimeoutMs ?? 90_000,
-      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-      onConnected: () => {
-        connectedAt.value = this.clock.now();
-        this.markUp();
-      },
-      onEvent: (event) => this.apply(event),
-      onBookmark: (resourceVersion) => this.advance(resourceVersion),
-    });
+    let outcome: WatchOutcome;
+    try {
+      outcome = await watchOnce({
+        transport: this.options.transport,
+        path: this.path,
+        ...(this.options.resource.labelSelector === undefined
+          ? {}
+          : { labelSelector: this.options.resource.labelSelector }),
+        resourceVersion: this.resourceVersion ?? '',
+        timeoutSeconds: Math.floor(range.min + this.clock.random() * (range.max - range.min + 1)),
+        signal: this.stopper.signal,
+        clock: this.clock,
+        silenceTimeoutMs: this.options.silenceTimeoutMs ?? 90_000,
+        maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+        onConnected: () => {
+          connectedAt.value = this.clock.now();
+          this.isWatchOpen = true;
+          this.markUp();
+        },
+        onEvent: (event) => this.apply(event),
+        onBookmark: (resourceVersion) => this.advance(resourceVersion),
+      });
+    } finally {
+      this.isWatchOpen = false;
+    }
     if (
       connectedAt.value > 0 &&
       this.clock.now() - connectedAt.value >= (this.options.healthyAfterMs ?? 60_000)
