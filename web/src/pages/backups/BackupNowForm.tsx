@@ -46,7 +46,7 @@ export function BackupNowForm({ detail }: { detail: ClusterDetailResponse }) {
   const targetOptions = [
     {
       value: defaultChoice,
-      label: `${detail.backupTarget ?? 'cluster default'} (cluster default)`,
+      label: detail.backupTarget ? `${detail.backupTarget} (cluster default)` : 'cluster default',
     },
     ...targets,
   ];
