@@ -89,19 +89,26 @@ function send(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let json: Reply['json'] = {};
-          try {
-            json = JSON.parse(text) as Reply['json'];
-          } catch {
-            json = {};
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: parseOrEmpty(text),
+          });
         });
       },
     );
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+function parseOrEmpty(text: string): Reply['json'] {
+  try {
+    return JSON.parse(text) as Reply['json'];
+  } catch {
+    return {};
+  }
 }
 
 const clustersPath = '/apis/postgresql.cnpg.io/v1/namespaces/db/clusters';
