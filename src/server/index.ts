@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp, type RouteModule } from './api/app';
 import type { ApiDeps } from './api/deps';
+import { registerActionRoutes } from './api/routes/actions';
 import { registerMetricsRoutes } from './api/routes/metrics';
 import type { ServeConfig } from './config/serve-config';
 import { Hub, type HubLimits } from './hub/hub';
@@ -97,7 +98,7 @@ export async function startServer(
   const app = await buildApp(deps, {
     webRoot: config.webRoot ?? defaultWebRoot(),
     isStopping: () => isStopping,
-    routeModules: [registerMetricsRoutes, ...(options.routeModules ?? [])],
+    routeModules: [registerMetricsRoutes, registerActionRoutes, ...(options.routeModules ?? [])],
   });
   const stopBackground = async () => {
     await Promise.allSettled([scraper.stop(), reflectors.stop()]);
