@@ -101,6 +101,19 @@ describe('the exposition parser on tricky but valid text', () => {
     expect(result.families.get('m')?.[0]).toEqual({ name: 'm', labels: { a: '1' }, value: 2 });
   });
 
+  it('keeps only the one series asked for in a family with hundreds of rows', () => {
+    const text = [
+      'cnpg_pg_settings_setting{name="shared_buffers"} 16384',
+      'cnpg_pg_settings_setting{name="max_connections"} 200',
+      'cnpg_pg_settings_setting{name="max_connections_x"} 7',
+    ].join('\n');
+    const only = new Map([
+      ['cnpg_pg_settings_setting', { label: 'name', value: 'max_connections' }],
+    ]);
+    const result = parseExposition(text, { wanted: new Set(['cnpg_pg_settings_setting']), only });
+    expect(result.families.get('cnpg_pg_settings_setting')?.map((s) => s.value)).toEqual([200]);
+  });
+
   it('reports a wanted family that is missing by leaving it out', () => {
     const result = parseExposition('other 1\n', wanted('m'));
     expect(result.error).toBeUndefined();

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
-import { ExpositionParser, type ParseResult } from './parser';
+import { ExpositionParser, type ParseResult, type ParserOptions } from './parser';
 import { describeNetworkError, formatBytes, formatDuration } from './errors';
 
 /** Where and how to send one scrape. */
@@ -23,6 +23,7 @@ export interface FetchLimits {
   timeoutMs: number;
   maxBodyBytes: number;
   wanted: ReadonlySet<string>;
+  only?: ParserOptions['only'];
 }
 
 export type FetchOutcome =
@@ -125,7 +126,7 @@ function readBody(
 ): void {
   const isGzip = (response.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
   const body: NodeJS.ReadableStream = isGzip ? response.pipe(zlib.createGunzip()) : response;
-  const parser = new ExpositionParser({ wanted: limits.wanted });
+  const parser = new ExpositionParser({ wanted: limits.wanted, only: limits.only });
   const decoder = new StringDecoder('utf8');
   let bodyBytes = 0;
   let isStopped = false;

@@ -9,7 +9,7 @@ import { EndpointFactory } from './endpoints';
 import { fetchExposition } from './fetch';
 import { resolveThresholds } from './health';
 import { historySlots } from './history';
-import { WANTED_METRICS } from './readings';
+import { ONLY_SERIES, WANTED_METRICS } from './readings';
 import { Scraper, type ScraperStats } from './scraper';
 import type { MetricsReader } from './types';
 
@@ -57,7 +57,12 @@ export function startScraper(options: ScraperStartOptions): RunningScraper {
     logger,
     scrapeVia: options.scrapeVia,
     intervalMs: options.intervalMs,
-    limits: { timeoutMs: options.timeoutMs, maxBodyBytes, wanted: WANTED_METRICS },
+    limits: {
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes,
+      wanted: WANTED_METRICS,
+      only: ONLY_SERIES,
+    },
     endpoint: (spec) => endpoints.endpoint(spec),
     fetch: fetchExposition,
   });

@@ -42,6 +42,14 @@ export interface ParseResult {
 export interface ParserOptions {
   /** Sample names to keep. */
   wanted: ReadonlySet<string>;
+  /**
+   * For some names, keep only the series with this label value, such as the
+   * one `max_connections` row among hundreds of `cnpg_pg_settings_setting`.
+   * Lines are first screened for the raw `label="value"` text, so other
+   * series are skipped without being parsed; the value must therefore not
+   * contain characters that need escaping.
+   */
+  only?: ReadonlyMap<string, { label: string; value: string }>;
   /** Longest accepted line in characters; a longer one fails the parse. */
   maxLineLength?: number;
 }
@@ -56,6 +64,8 @@ class LineError extends Error {}
 
 export class ExpositionParser {
   private readonly wanted: ReadonlySet<string>;
+  private readonly wantedByLength = new Map<number, string[]>();
+  private readonly only = new Map<string, { label: string; value: string; raw: string }>();
   private readonly maxLineLength: number;
   private pending = '';
   private lineNumber = 0;
@@ -68,7 +78,15 @@ export class ExpositionParser {
 
   constructor(options: ParserOptions) {
     this.wanted = options.wanted;
+    for (const name of options.wanted) {
+      const sameLength = this.wantedByLength.get(name.length) ?? [];
+      sameLength.push(name);
+      this.wantedByLength.set(name.length, sameLength);
+    }
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    for (const [name, filter] of options.only ?? []) {
+      this.only.set(name, { ...filter, raw: `${filter.label}="${filter.value}"` });
+    }
   }
 
   /** Feeds the next piece of text; pieces may split lines anywhere. */
@@ -125,36 +143,54 @@ export class ExpositionParser {
     this.series.clear();
   }
 
-  private handleLine(text: string, start: number, end: number): void {
+  private handleLine(text: string, start: number, lineEnd: number): void {
     this.lineNumber += 1;
-    if (end - start > this.maxLineLength) {
+    if (lineEnd - start > this.maxLineLength) {
       this.fail(`line ${this.lineNumber} is longer than ${this.maxLineLength} characters`);
       return;
     }
-    let line = text.slice(start, end);
-    if (line.endsWith('\r')) line = line.slice(0, -1);
     try {
-      this.parseLine(line);
+      this.parseLine(text, start, lineEnd);
     } catch (error) {
       if (!(error instanceof LineError)) throw error;
       this.fail(`line ${this.lineNumber}: ${error.message}`);
     }
   }
 
-  private parseLine(line: string): void {
-    const trimmed = line.trim();
-    if (trimmed === '') return;
+  /**
+   * Works on positions in the chunk rather than on a copy of each line: most
+   * lines belong to families nobody asked for, and skipping them without
+   * allocating is what keeps a large exposition cheap.
+   */
+  private parseLine(text: string, start: number, lineEnd: number): void {
+    let end = lineEnd;
+    while (end > start && isBlank(text.charCodeAt(end - 1))) end -= 1;
+    let first = start;
+    while (first < end && isBlank(text.charCodeAt(first))) first += 1;
+    if (first === end) return;
     if (this.isAtEof) throw new LineError('content after # EOF');
-    if (trimmed.startsWith('#')) {
-      this.parseComment(trimmed);
+    if (text.charCodeAt(first) === HASH) {
+      this.parseComment(text.slice(first, end));
       return;
     }
+
     this.sampleCount += 1;
-    const nameEnd = findNameEnd(trimmed);
-    const name = trimmed.slice(0, nameEnd);
-    if (!METRIC_NAME.test(name)) throw new LineError('invalid metric name');
-    if (!this.wanted.has(name)) return;
-    this.keep(parseSample(trimmed, name, nameEnd));
+    const nameEnd = scanName(text, first, end);
+    const name = this.wantedName(text, first, nameEnd);
+    if (name === undefined) return;
+    const filter = this.only.get(name);
+    if (filter !== undefined) {
+      if (!text.slice(nameEnd, end).includes(filter.raw)) return;
+    }
+    const sample = parseSample(text.slice(first, end), name, nameEnd - first);
+    if (filter === undefined || sample.labels[filter.label] === filter.value) this.keep(sample);
+  }
+
+  private wantedName(text: string, start: number, end: number): string | undefined {
+    for (const name of this.wantedByLength.get(end - start) ?? []) {
+      if (text.startsWith(name, start)) return name;
+    }
+    return undefined;
   }
 
   private parseComment(line: string): void {
@@ -162,8 +198,8 @@ export class ExpositionParser {
       this.isAtEof = true;
       return;
     }
+    if (!/^#[ \t]+TYPE[ \t]/.test(line)) return;
     const parts = line.split(/[ \t]+/);
-    if (parts[1] !== 'TYPE') return;
     const name = parts[2] ?? '';
     const type = parts[3] ?? '';
     if (!METRIC_NAME.test(name) || type === '') throw new LineError('malformed TYPE line');
@@ -189,12 +225,27 @@ export function parseExposition(text: string, options: ParserOptions): ParseResu
   return parser.end();
 }
 
-function findNameEnd(line: string): number {
-  for (let i = 0; i < line.length; i += 1) {
-    const code = line.charCodeAt(i);
-    if (code === 123 /* { */ || code === 32 || code === 9) return i;
+const HASH = 35;
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 13;
+}
+
+function isNameChar(code: number, isFirst: boolean): boolean {
+  const isLetter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+  const isDigit = code >= 48 && code <= 57;
+  return isLetter || code === 95 || code === 58 || (!isFirst && isDigit);
+}
+
+/** End of the metric name starting at `start`; throws when it is not a valid name. */
+function scanName(text: string, start: number, end: number): number {
+  let position = start;
+  while (position < end && isNameChar(text.charCodeAt(position), position === start)) position += 1;
+  const next = position < end ? text.charCodeAt(position) : 32;
+  if (position === start || (next !== 123 && next !== 32 && next !== 9)) {
+    throw new LineError('invalid metric name');
   }
-  return line.length;
+  return position;
 }
 
 function parseSample(line: string, name: string, nameEnd: number): Sample {

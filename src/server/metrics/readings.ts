@@ -16,6 +16,11 @@ export const WANTED_METRICS: ReadonlySet<string> = new Set([
   'cnpg_pg_database_size_bytes',
 ]);
 
+/** Of the hundreds of settings the exporter sends, only max_connections is read. */
+export const ONLY_SERIES: ReadonlyMap<string, { label: string; value: string }> = new Map([
+  ['cnpg_pg_settings_setting', { label: 'name', value: 'max_connections' }],
+]);
+
 /**
  * What one scrape said about an instance. A field is undefined when the
  * exporter did not report it or reported NaN or an infinity.
