@@ -212,6 +212,20 @@ describe('writes over HTTP', () => {
     expect((reply.json.metadata as { labels: unknown }).labels).toEqual({ role: 'primary' });
   });
 
+  it('prunes unknown fields with a Warning header unless asked to be strict', async () => {
+    const warned = await send('POST', clustersPath, {
+      body: cluster('pruned', { specc: { instances: 3 } }),
+    });
+    expect(warned.status).toBe(201);
+    expect(warned.json.specc).toBeUndefined();
+    expect(warned.headers.warning).toBe('299 - "unknown field \\"specc\\""');
+
+    const strict = await send('POST', `${clustersPath}?fieldValidation=Strict`, {
+      body: cluster('strict', { specc: {} }),
+    });
+    expect([strict.status, strict.json.reason]).toEqual([400, 'BadRequest']);
+  });
+
   it('stores nothing on dryRun=All and refuses other dryRun values', async () => {
     const dry = await send('POST', `${clustersPath}?dryRun=All`, { body: cluster('dry') });
     expect(dry.status).toBe(201);

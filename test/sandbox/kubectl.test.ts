@@ -213,6 +213,26 @@ describe('kubectl against the sandbox', () => {
     );
   });
 
+  it('rejects unknown fields, since kubectl asks for strict field validation', async () => {
+    await sandbox.kubectl(['create', 'namespace', 'strict']);
+    const manifest = [
+      'apiVersion: postgresql.cnpg.io/v1',
+      'kind: Cluster',
+      'metadata:',
+      '  name: typo',
+      'spec:',
+      '  instances: 1',
+      '  instancez: 3',
+      '  storage:',
+      '    size: 1Gi',
+    ].join('\n');
+    const result = await sandbox.kubectl(['apply', '-n', 'strict', '-f', '-'], { input: manifest });
+    expect(result.stderr).toContain(
+      'Error from server (BadRequest): error when creating "STDIN": Cluster in version "v1" cannot be ' +
+        'handled as a Cluster: strict decoding error: unknown field "spec.instancez"',
+    );
+  });
+
   it('refuses objects in a namespace that does not exist', async () => {
     const file = path.join(referenceDir, 'samples', 'cluster-example.yaml');
     const result = await sandbox.kubectl(['apply', '-n', 'nowhere', '-f', file]);

@@ -189,10 +189,11 @@ async function create(context: HandlerContext, call: Call): Promise<void> {
   checkKind(call, object);
   checkNamespace(call, object);
   if (call.target.resource.hasStatus) delete object.status;
-  const created = context.store.create(call.target.resource, object, {
-    dryRun: dryRunOf(call.url),
+  const options = writeOptions(call);
+  sendWritten(call, 201, {
+    object: context.store.create(call.target.resource, object, options),
+    options,
   });
-  sendObject(call, 201, created);
 }
 
 function checkName(target: ResourceTarget & { name: string }, object: KubeObject): void {
@@ -205,10 +206,44 @@ function checkName(target: ResourceTarget & { name: string }, object: KubeObject
   object.metadata.name = target.name;
 }
 
+const fieldValidations = ['Strict', 'Warn', 'Ignore'] as const;
+
+function fieldValidationOf(url: URL): WriteOptions['fieldValidation'] {
+  const value = url.searchParams.get('fieldValidation');
+  if (value === null || value === '') return 'Warn';
+  const known = fieldValidations.find((entry) => entry === value);
+  if (known === undefined) {
+    throw badRequest(
+      `fieldValidation: Unsupported value: "${value}": supported values: "Ignore", "Strict", "Warn"`,
+    );
+  }
+  return known;
+}
+
 function writeOptions(call: Call): WriteOptions {
-  const options: WriteOptions = { dryRun: dryRunOf(call.url) };
+  const options: WriteOptions = {
+    dryRun: dryRunOf(call.url),
+    fieldValidation: fieldValidationOf(call.url),
+    warnings: [],
+  };
   if (call.target.subresource !== undefined) options.subresource = call.target.subresource;
   return options;
+}
+
+/** Sends the object with the write's warnings as `Warning: 299` headers, as the apiserver does. */
+function sendWritten(
+  call: Call,
+  status: number,
+  input: { object: KubeObject; options: WriteOptions },
+): void {
+  const warnings = input.options.warnings ?? [];
+  if (warnings.length > 0) {
+    call.res.setHeader(
+      'Warning',
+      warnings.map((text) => `299 - ${JSON.stringify(text)}`),
+    );
+  }
+  sendObject(call, status, input.object);
 }
 
 async function replace(
@@ -220,7 +255,11 @@ async function replace(
   checkKind(call, object);
   checkNamespace(call, object);
   checkName(target, object);
-  sendObject(call, 200, context.store.update(target.resource, object, writeOptions(call)));
+  const options = writeOptions(call);
+  sendWritten(call, 200, {
+    object: context.store.update(target.resource, object, options),
+    options,
+  });
 }
 
 async function patch(
@@ -261,7 +300,11 @@ async function patch(
     });
   }
   checkKind(call, object);
-  sendObject(call, 200, context.store.update(target.resource, object, writeOptions(call)));
+  const options = writeOptions(call);
+  sendWritten(call, 200, {
+    object: context.store.update(target.resource, object, options),
+    options,
+  });
 }
 
 async function deleteOptionsOf(call: Call): Promise<Record<string, unknown>> {

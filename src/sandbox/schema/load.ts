@@ -4,8 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Admission } from '../store/admission';
-import type { StatusCause } from '../store/errors';
+import type { Admission, AdmissionResult } from '../store/admission';
 import type { ResourceType } from '../store/types';
 import { builtinSchemas } from './builtin';
 import { admitWithSchema, type CrdSchema } from './structural';
@@ -64,10 +63,11 @@ function schemaFor(
 export function loadAdmission(crdDir: string | undefined): Admission {
   const crdSchemas = crdDir === undefined ? undefined : loadCrdSchemas(crdDir);
   return {
-    admit({ resource, object }): StatusCause[] {
-      if (resource.group === '') return [];
-      const schema = schemaFor(resource, crdSchemas);
-      return schema === undefined ? [] : admitWithSchema(object, schema);
+    admit({ resource, object }): AdmissionResult {
+      const schema = resource.group === '' ? undefined : schemaFor(resource, crdSchemas);
+      return schema === undefined
+        ? { causes: [], unknownFields: [] }
+        : admitWithSchema(object, schema);
     },
   };
 }

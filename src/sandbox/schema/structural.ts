@@ -11,6 +11,7 @@
 // Not evaluated: CEL rules (x-kubernetes-validations, e.g. the immutability of
 // a Backup's spec), anyOf/oneOf/allOf combinations other than int-or-string,
 // and string formats.
+import type { AdmissionResult } from '../store/admission';
 import type { StatusCause } from '../store/errors';
 
 export interface CrdSchema {
@@ -90,6 +91,8 @@ function matchesType(value: unknown, schema: CrdSchema): boolean {
 
 interface Walk {
   causes: StatusCause[];
+  /** Paths of fields dropped because the schema does not know them. */
+  unknownFields: string[];
 }
 
 function invalidValue(walk: Walk, path: string, value: unknown, text: string): void {
@@ -177,6 +180,7 @@ function checkObject(walk: Walk, path: string, value: JsonObject, schema: CrdSch
       value[key] = visit(walk, `${path}.${key}`, value[key], additional);
     } else if (!preserves) {
       delete value[key];
+      walk.unknownFields.push(`${path}.${key}`);
     }
   }
   for (const [key, child] of Object.entries(properties)) {
@@ -219,14 +223,15 @@ function visit(walk: Walk, path: string, value: unknown, schema: CrdSchema): unk
  * Prunes, defaults and validates the object's top-level fields other than
  * apiVersion, kind and metadata (which the apiserver checks on its own).
  */
-export function admitWithSchema(object: JsonObject, schema: CrdSchema): StatusCause[] {
-  const walk: Walk = { causes: [] };
+export function admitWithSchema(object: JsonObject, schema: CrdSchema): AdmissionResult {
+  const walk: Walk = { causes: [], unknownFields: [] };
   const properties = schema.properties ?? {};
   for (const key of Object.keys(object)) {
     if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
     const child = properties[key];
     if (child === undefined) {
       delete object[key];
+      walk.unknownFields.push(key);
       continue;
     }
     object[key] = visit(walk, key, object[key], child);
@@ -240,5 +245,5 @@ export function admitWithSchema(object: JsonObject, schema: CrdSchema): StatusCa
       walk.causes.push({ reason: 'FieldValueRequired', field: key, message: 'Required value' });
     }
   }
-  return walk.causes;
+  return { causes: walk.causes, unknownFields: walk.unknownFields };
 }

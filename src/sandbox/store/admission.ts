@@ -4,12 +4,19 @@
 import type { StatusCause } from './errors';
 import type { KubeObject, ResourceType } from './types';
 
+export interface AdmissionResult {
+  /** Field errors: a 422 Invalid when any. */
+  causes: StatusCause[];
+  /** Fields pruned as unknown to the schema (`spec.bogus`), for fieldValidation. */
+  unknownFields: string[];
+}
+
 export interface Admission {
   admit(input: {
     resource: ResourceType;
     object: KubeObject;
     operation: 'create' | 'update';
-  }): StatusCause[];
+  }): AdmissionResult;
 }
 
 /** Recursively freezes a freshly cloned object so no reader can change stored state. */

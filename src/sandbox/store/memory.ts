@@ -170,7 +170,7 @@ class MemoryStore implements ObjectStore {
     }
 
     applyBuiltinDefaults(resource, object);
-    this.admit(resource, object, 'create');
+    this.admit({ resource, object, operation: 'create', options });
     for (const field of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'resourceVersion']) {
       delete metadata[field];
     }
@@ -197,7 +197,7 @@ class MemoryStore implements ObjectStore {
     }
 
     const object = this.mergeForUpdate({ resource, existing, incoming, options });
-    this.admit(resource, object, 'update');
+    this.admit({ resource, object, operation: 'update', options });
     if (specPart(object) !== specPart(existing)) {
       object.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     }
@@ -301,8 +301,22 @@ class MemoryStore implements ObjectStore {
     }
   }
 
-  private admit(resource: ResourceType, object: KubeObject, operation: 'create' | 'update'): void {
-    const causes = this.admission.admit({ resource, object, operation });
+  private admit(input: {
+    resource: ResourceType;
+    object: KubeObject;
+    operation: 'create' | 'update';
+    options: WriteOptions;
+  }): void {
+    const { resource, object, operation, options } = input;
+    const { causes, unknownFields } = this.admission.admit({ resource, object, operation });
+    const unknown = unknownFields.map((field) => `unknown field "${field}"`);
+    if (unknown.length > 0 && options.fieldValidation === 'Strict') {
+      throw badRequest(
+        `${resource.kind} in version "${resource.version}" cannot be handled as a ` +
+          `${resource.kind}: strict decoding error: ${unknown.join(', ')}`,
+      );
+    }
+    if (options.fieldValidation !== 'Ignore') options.warnings?.push(...unknown);
     if (causes.length > 0) {
       throw invalid({
         kind: resource.kind,

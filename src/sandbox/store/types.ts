@@ -87,6 +87,14 @@ export interface WriteOptions {
   subresource?: 'status';
   /** Delete only: overrides the grace period of a pod (0 deletes at once). */
   gracePeriodSeconds?: number;
+  /**
+   * What to do with fields the schema does not know (they are always pruned):
+   * `Strict` fails the write with 400, `Warn` (the apiserver's default) adds a
+   * text to `warnings`, `Ignore` says nothing.
+   */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Filled with warnings for the client (`Warning` headers). */
+  warnings?: string[];
 }
 
 /** Options of a list. */
