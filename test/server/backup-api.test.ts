@@ -1,6 +1,7 @@
 // POST /api/clusters/{ns}/{name}/backups against the sandbox: every contract
 // rule and error, and the Backup objects that reach the API server.
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/api/app';
 import { registerActionRoutes } from '../../src/server/api/routes/actions';
@@ -12,6 +13,11 @@ import {
 } from '../../src/server/actions/testing/sandbox-harness';
 
 let harness: Harness;
+const logLines: Record<string, unknown>[] = [];
+const logger = pino(
+  { level: 'info' },
+  { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
+);
 
 function post(body: unknown, options: { cluster?: string; app?: FastifyInstance } = {}) {
   return (options.app ?? harness.app).inject({
@@ -22,7 +28,7 @@ function post(body: unknown, options: { cluster?: string; app?: FastifyInstance 
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = await startHarness({ logger });
   harness.apply(
     sampleObject('samples/cluster-example-with-volume-snapshot.yaml', {
       namespace: 'team-a',
@@ -77,6 +83,19 @@ describe('creating an on-demand backup', () => {
     await eventually('the backup to complete', () => {
       const phase = harness.get('backups', 'team-a', backup.name)?.status?.phase;
       return phase === 'completed' ? phase : undefined;
+    });
+  });
+
+  it('logs what it created, for which cluster, at info', async () => {
+    const { backup } = (await post({ target: 'primary' })).json();
+    const line = logLines.find((entry) => entry.backup === backup.name);
+    expect(line).toMatchObject({
+      level: 30,
+      msg: 'backup created',
+      namespace: 'team-a',
+      cluster: 'alpha',
+      method: 'barmanObjectStore',
+      target: 'primary',
     });
   });
 

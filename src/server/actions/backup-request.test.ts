@@ -68,6 +68,17 @@ describe('choosing what to back up', () => {
     });
   });
 
+  it('refuses a hibernated cluster', () => {
+    const cluster = clusterProjection({
+      hasBarmanObjectStore: true,
+      annotations: { 'cnpg.io/hibernation': 'on' },
+    });
+    expect(refusal(() => planBackup(cluster, {}))).toEqual({
+      status: 409,
+      text: 'cluster "alpha" in namespace "team-a" is hibernated, so CNPG cannot back it up',
+    });
+  });
+
   it('refuses a method the cluster is not configured for', () => {
     const cluster = clusterProjection({ hasBarmanObjectStore: true });
     expect(refusal(() => planBackup(cluster, { method: 'volumeSnapshot' }))).toEqual({

@@ -119,6 +119,12 @@ export function parseBackupRequest(body: unknown): BackupRequest {
 
 /** Resolves a request against the Cluster's configuration; 409 ActionErrors. */
 export function planBackup(cluster: ClusterProjection, request: BackupRequest): BackupPlan {
+  // CNPG fails every backup of a hibernated cluster ("cannot backup a hibernated cluster").
+  if (cluster.annotations['cnpg.io/hibernation'] === 'on') {
+    throw conflict(
+      `${describeCluster(cluster.namespace, cluster.name)} is hibernated, so CNPG cannot back it up`,
+    );
+  }
   const method = request.method ?? defaultMethod(cluster);
   checkConfigured(cluster, method);
   const plan: BackupPlan = {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { startSandbox, type Sandbox } from '../../../sandbox/index';
 import type { KubeObject, ResourceType } from '../../../sandbox/store/types';
 import { buildApp } from '../../api/app';
@@ -39,7 +39,13 @@ function resourceOf(sandbox: Sandbox, object: KubeObject): ResourceType {
 }
 
 export async function startHarness(
-  options: { namespaces?: string[]; isReadOnly?: boolean; actions?: ActionRouteOptions } = {},
+  options: {
+    namespaces?: string[];
+    isReadOnly?: boolean;
+    actions?: ActionRouteOptions;
+    /** Receives the API's log lines (the sandbox and reflectors stay silent). */
+    logger?: Logger;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({
     scenario: 'empty',
@@ -50,6 +56,7 @@ export async function startHarness(
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(sandbox.kubeconfig);
   const logger = pino({ level: 'silent' });
+  const apiLogger = options.logger ?? logger;
   const store = new Store({ logger });
   const reflectors: RunningReflectors = startReflectors({ kubeConfig, store, logger });
   const deps: ApiDeps = {
@@ -62,7 +69,7 @@ export async function startHarness(
       now: () => new Date(),
     }),
     kubeConfig,
-    logger,
+    logger: apiLogger,
     isReadOnly: options.isReadOnly ?? false,
     now: () => new Date(),
   };
