@@ -47,6 +47,7 @@ export default function RestoreProgressPage() {
             <Group gap="sm">
               <Badge
                 color={phaseColor[progress.data.status.phase]}
+                variant="light"
                 size="lg"
                 data-testid="restore-phase"
               >
