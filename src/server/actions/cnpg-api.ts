@@ -71,7 +71,11 @@ export interface CreateOptions {
   context: RefusalContext;
 }
 
-/** Creates one object, once: no retry, since a retried create can duplicate it. */
+/**
+ * Creates one object, once: no retry, since a retried create can duplicate it.
+ * `fieldValidation=Strict` makes the API server refuse a field its schema does
+ * not know instead of silently dropping it from a restore manifest.
+ */
 export async function createObject(
   kubeConfig: KubeConfig,
   options: CreateOptions,
@@ -82,7 +86,10 @@ export async function createObject(
       method: 'POST',
       path: objectPath(options),
       body: options.body,
-      ...(options.isDryRun === true ? { query: { dryRun: 'All' } } : {}),
+      query: {
+        fieldValidation: 'Strict',
+        ...(options.isDryRun === true ? { dryRun: 'All' } : {}),
+      },
     }),
   );
   if (response.statusCode !== 200 && response.statusCode !== 201) {

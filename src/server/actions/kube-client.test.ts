@@ -74,7 +74,7 @@ describe('Kubernetes calls of actions', () => {
     expect(seen).toEqual([
       {
         method: 'POST',
-        url: '/apis/postgresql.cnpg.io/v1/namespaces/team-a/backups',
+        url: '/apis/postgresql.cnpg.io/v1/namespaces/team-a/backups?fieldValidation=Strict',
         auth: 'Bearer test-token',
         body: '{"kind":"Backup"}',
       },
