@@ -65,6 +65,22 @@ describe('GET /api/clusters', () => {
     });
   });
 
+  it('shows a new metrics verdict for one cluster while other rows stay as they were', async () => {
+    const { app, store, metrics } = await setup();
+    store.put('clusters', aCluster()).put('clusters', aCluster({ name: 'beta' }));
+    metrics.setHealth('team-a', 'alpha', 'healthy');
+    const before = (await app.inject('/api/clusters')).json();
+
+    metrics.setHealth('team-a', 'alpha', 'critical', '2026-03-24T13:01:00Z');
+    const after = (await app.inject('/api/clusters')).json();
+    expect(after.items[0]).toMatchObject({
+      name: 'alpha',
+      overallHealth: 'critical',
+      metricsScrapedAt: '2026-03-24T13:01:00Z',
+    });
+    expect(after.items[1]).toEqual(before.items[1]);
+  });
+
   it('filters items by namespace but keeps every namespace count', async () => {
     const { app, store } = await setup();
     store

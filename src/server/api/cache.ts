@@ -4,6 +4,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+/** A body already serialized by the route, stored as is. */
+export class SerializedJson {
+  constructor(readonly text: string) {}
+}
+
 interface CachedBody {
   body: Buffer;
   etag: string;
@@ -16,7 +21,7 @@ interface CachedReplyOptions {
   key: string;
   /** Revisions of every source the body is built from. */
   revisions: readonly number[];
-  /** Builds the body object; throwing (e.g. a 404) caches nothing. */
+  /** Builds the body object (or its JSON); throwing (e.g. a 404) caches nothing. */
   build: () => unknown;
 }
 
@@ -59,7 +64,8 @@ export class ResponseCache {
       return hit;
     }
 
-    const body = Buffer.from(JSON.stringify(build()));
+    const built = build();
+    const body = Buffer.from(built instanceof SerializedJson ? built.text : JSON.stringify(built));
     const entry = { body, etag: etagOf(body) };
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {

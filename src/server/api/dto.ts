@@ -8,7 +8,7 @@ import type {
   ClusterSummary,
   ScheduledBackupSummary,
 } from '../../contract/api';
-import type { MetricsReader } from '../metrics/types';
+import type { ClusterHealthSummary, MetricsReader } from '../metrics/types';
 import type {
   BackupProjection,
   ClusterProjection,
@@ -100,9 +100,9 @@ export function newestFirst<T extends { createdAt?: string; name: string }>(item
  */
 export function toClusterListItem(
   cluster: ClusterProjection,
-  deps: { store: StoreReader; metrics: MetricsReader },
+  deps: { store: StoreReader; metrics: MetricsReader; health?: ClusterHealthSummary },
 ): ClusterListItem {
-  const health = deps.metrics.clusterHealth(cluster.namespace, cluster.name);
+  const health = deps.health ?? deps.metrics.clusterHealth(cluster.namespace, cluster.name);
   return {
     ...toClusterSummary(cluster, { store: deps.store }),
     overallHealth: worseHealth(clusterStateHealth(cluster), health.overallHealth),

@@ -1,30 +1,17 @@
 // Read routes of the cluster pages: the overview list, one cluster's detail
 // and its backups page. Bodies come from the response cache, keyed by the
-// store revision (and the metrics revision where health is shown).
+// revisions of the kinds they are built from, so pod and PVC churn (which
+// these pages do not show) never invalidates them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ClusterListResponse, NamespaceCount } from '../../../contract/api';
-import type { ClusterProjection } from '../../store/types';
 import type { ResponseCache } from '../cache';
 import type { ApiDeps } from '../deps';
-import { toClusterDetail, toClusterListItem } from '../dto';
+import { toClusterDetail } from '../dto';
 import { BadRequestError, clusterNotFound } from '../errors';
+import { ClusterListBuilder, KindRevisions } from '../list-body';
 import { parseClusterParams, parseNamespace } from '../validation';
 
 interface ClusterRouteOptions {
   cache: ResponseCache;
-}
-
-function byNamespaceThenName(a: ClusterProjection, b: ClusterProjection): number {
-  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
-}
-
-function namespaceCounts(clusters: ClusterProjection[]): NamespaceCount[] {
-  const counts = new Map<string, number>();
-  for (const cluster of clusters)
-    counts.set(cluster.namespace, (counts.get(cluster.namespace) ?? 0) + 1);
-  return [...counts.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, clusterCount]) => ({ name, clusterCount }));
 }
 
 /** `?namespace=` checked: absent or empty means every namespace. */
@@ -39,23 +26,14 @@ function namespaceFilter(request: FastifyRequest): string | undefined {
   return parseNamespace(value);
 }
 
-export function buildClusterList(
-  deps: ApiDeps,
-  namespace: string | undefined,
-): ClusterListResponse {
-  const all = deps.store.list('clusters');
-  const items = (namespace === undefined ? all : all.filter((c) => c.namespace === namespace))
-    .sort(byNamespaceThenName)
-    .map((cluster) => toClusterListItem(cluster, deps));
-  return { namespaces: namespaceCounts(all), items };
-}
-
 export function registerClusterRoutes(
   app: FastifyInstance,
   deps: ApiDeps,
   options: ClusterRouteOptions,
 ): void {
   const { cache } = options;
+  const revisions = new KindRevisions(deps.store);
+  const list = new ClusterListBuilder(deps, revisions);
 
   app.get('/api/clusters', async (request, reply) => {
     const namespace = namespaceFilter(request);
@@ -63,8 +41,8 @@ export function registerClusterRoutes(
       request,
       reply,
       key: `clusters?namespace=${namespace ?? ''}`,
-      revisions: [deps.store.revision, deps.metrics.revision],
-      build: () => buildClusterList(deps, namespace),
+      revisions: [revisions.clusters, revisions.objectstores, deps.metrics.revision],
+      build: () => list.build(namespace),
     });
   });
 
@@ -78,7 +56,7 @@ export function registerClusterRoutes(
       request,
       reply,
       key: `detail/${namespace}/${name}`,
-      revisions: [deps.store.revision],
+      revisions: [revisions.details],
       build: () => toClusterDetail(cluster, deps.store),
     });
   };
