@@ -16,7 +16,7 @@ export const columns = [
   'Ready',
   'Primary',
   'Last backup',
-  'Recoverable back to',
+  'Recoverable since',
   'Metrics',
 ];
 
