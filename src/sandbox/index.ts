@@ -82,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed: options.seed ?? 1,
     logger: logger.child({ component: 'exporters' }),
     listen: options.exporterListeners ?? !isLarge,
+    ips,
   });
   const api = await startApiServer({
     store,

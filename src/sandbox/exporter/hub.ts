@@ -11,7 +11,9 @@ import type { Logger } from 'pino';
 import { ApiError, toStatus } from '../store/errors';
 import type { KubeObject, ObjectStore, ResourceType } from '../store/types';
 import { metricsPort } from '../operator/cnpg';
+import { patchStatus } from '../operator/client';
 import type { InstanceIndex } from '../operator/index-cache';
+import type { PodIpAllocator } from '../operator/pod-ips';
 import { ExporterFaults } from './faults';
 import { renderInstanceMetrics } from './render';
 import { respondWithFault } from './respond';
@@ -23,6 +25,8 @@ export interface ExporterHubOptions {
   logger: Logger;
   /** Open a TCP listener per running pod on <podIP>:9187. */
   listen: boolean;
+  /** Fresh addresses for pods whose address another process already uses. */
+  ips: PodIpAllocator;
 }
 
 /** A pod proxy request as the API server parsed it: `/pods/<pod>:<port>/proxy/<path>`. */
@@ -203,6 +207,27 @@ export class ExporterHub {
     void previous.then(() => {
       if (this.listeners.get(options.key)?.server === server)
         server.listen(metricsPort, options.ip);
+    });
+  }
+
+  /** Another process holds this loopback address: give the pod a new one (its listener follows). */
+  private moveToFreshAddress(options: { namespace: string; pod: string; ip: string }): void {
+    const podIP = this.options.ips.allocate();
+    this.options.logger.debug(
+      { namespace: options.namespace, pod: options.pod },
+      'pod address taken, moving it',
+    );
+    patchStatus({
+      store: this.options.store,
+      resource: this.pods,
+      namespace: options.namespace,
+      name: options.pod,
+      mutate: (status) => {
+        if (status.podIP !== options.ip) return false;
+        status.podIP = podIP;
+        status.podIPs = [{ ip: podIP }];
+        return true;
+      },
     });
   }
 }
