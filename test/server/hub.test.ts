@@ -157,6 +157,37 @@ describe('the /ws hub', () => {
     ]);
   });
 
+  it('tells clusters archiving into a Barman Cloud ObjectStore when its recovery window changes', async () => {
+    const { store, url } = await startHub();
+    store.put(
+      'clusters',
+      aCluster({
+        plugins: [
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            isWALArchiver: true,
+            enabled: true,
+            barmanObjectName: 'store-a',
+          },
+        ],
+      }),
+    );
+    const client = await connect(url);
+    store.put('objectstores', {
+      namespace: 'team-a',
+      name: 'store-a',
+      uid: 'os',
+      serverRecoveryWindow: {},
+    });
+    const messages = await client.waitFor(1);
+    expect(messages[0]).toMatchObject({
+      kind: 'cluster',
+      action: 'upsert',
+      namespace: 'team-a',
+      name: 'alpha',
+    });
+  });
+
   it('accepts its own origin and listed origins and refuses others with 403', async () => {
     const { url } = await startHub({ allowedOrigins: ['https://console.example.com'] });
     const own = new URL(url);
