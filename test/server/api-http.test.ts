@@ -131,6 +131,12 @@ describe('errors in the contract envelope', () => {
     );
   });
 
+  it('answers a URL beyond the header size limit in the same envelope', async () => {
+    const { port } = await listening();
+    const response = await raw(port, { path: `/api/clusters?namespace=${'a'.repeat(20_000)}` });
+    expectEnvelope(response, 431, 'request headers (or URL) are too large');
+  });
+
   it('hides the details of unexpected failures behind a bare 500', async () => {
     const { port } = await listening({
       routeModules: [

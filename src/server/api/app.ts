@@ -3,7 +3,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ResponseCache } from './cache';
 import type { ApiDeps } from './deps';
-import { HttpError, ServiceUnavailableError, installErrorHandlers, sendError } from './errors';
+import {
+  HttpError,
+  ServiceUnavailableError,
+  clientErrorHandler,
+  installErrorHandlers,
+  sendError,
+} from './errors';
 import { setSecurityHeaders } from './headers';
 import { registerClusterRoutes } from './routes/clusters';
 import { registerHealthRoutes } from './routes/health';
@@ -41,6 +47,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     // Names may be 253 characters; longer parameters still reach validation and get a 400.
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
     return503OnClosing: false,
+    clientErrorHandler,
   });
 
   installErrorHandlers(app, { logger: deps.logger, onUnmatched: createStaticHandler(options) });

@@ -1,6 +1,8 @@
 // Every error the HTTP API can answer with, and the one place that turns them
 // (and Fastify's own errors) into the contract's `{"error": "..."}` envelope.
 // Route handlers throw these classes; they never build error bodies themselves.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
@@ -161,6 +163,30 @@ export function installErrorHandlers(app: FastifyInstance, options: ErrorHandler
     }
     return sendError(reply, routeNotFound());
   });
+}
+
+const clientErrorTexts: Record<string, { statusCode: number; message: string }> = {
+  HPE_HEADER_OVERFLOW: { statusCode: 431, message: 'request headers (or URL) are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { statusCode: 408, message: 'request was not received in time' },
+};
+
+/**
+ * Answers requests Node's HTTP parser rejects before Fastify sees them (a
+ * URL past the header size limit, a malformed request line), in the same
+ * envelope as every other error.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const { statusCode, message } = clientErrorTexts[error.code ?? ''] ?? {
+    statusCode: 400,
+    message: 'request is malformed',
+  };
+  const body = JSON.stringify({ error: message });
+  socket.end(
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'Error'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The answer for a URL no route matches under `/api`. */
