@@ -8,7 +8,7 @@ import type { ClusterProjection } from '../store/types';
 import { readBackupFacts, toBackupSummaryFromFacts } from './backup-object';
 import { createObject, fetchBackup, fetchCluster } from './cnpg-api';
 import { clusterNotFound, conflict, describeCluster } from './errors';
-import { getString, type JsonObject } from './json';
+import { getPath, getString, type JsonObject } from './json';
 import { manifestPreview } from './manifest-preview';
 import { checkRecoveryRules } from './recovery-rules';
 import { buildRestoreManifest } from './restore-manifest';
@@ -93,7 +93,7 @@ function respond(options: {
   now: Date;
 }): RestoreResponse {
   const { cluster, plan, manifest } = options;
-  const instances = (manifest.spec as { instances?: number } | undefined)?.instances;
+  const instances = getPath(manifest, ['spec', 'instances']);
   const response: RestoreResponse = {
     sourceCluster: {
       namespace: cluster.namespace,
@@ -101,7 +101,11 @@ function respond(options: {
       desiredInstances: cluster.desiredInstances,
       readyInstances: cluster.readyInstances,
     },
-    targetCluster: { ...plan.target, desiredInstances: instances ?? 1, readyInstances: 0 },
+    targetCluster: {
+      ...plan.target,
+      desiredInstances: typeof instances === 'number' ? instances : 1,
+      readyInstances: 0,
+    },
     backup: toBackupSummaryFromFacts(plan.backup),
     yamlPreview: manifestPreview(manifest),
     restoreStatus: initialStatus(options.created, options),
