@@ -207,6 +207,7 @@ function checkName(target: ResourceTarget & { name: string }, object: KubeObject
 }
 
 const fieldValidations = ['Strict', 'Warn', 'Ignore'] as const;
+const propagationPolicies = ['Orphan', 'Background', 'Foreground'] as const;
 
 function fieldValidationOf(url: URL): WriteOptions['fieldValidation'] {
   const value = url.searchParams.get('fieldValidation');
@@ -346,6 +347,14 @@ async function remove(
   const grace = graceText !== null ? Number(graceText) : options.gracePeriodSeconds;
   if (typeof grace === 'number' && Number.isInteger(grace)) writeOptions.gracePeriodSeconds = grace;
   else if (grace !== undefined) throw badRequest('gracePeriodSeconds must be an integer');
+  const propagation = call.url.searchParams.get('propagationPolicy') ?? options.propagationPolicy;
+  if (propagation !== undefined && propagation !== null) {
+    const known = propagationPolicies.find((policy) => policy === propagation);
+    if (known === undefined) {
+      throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(propagation)}`);
+    }
+    writeOptions.propagationPolicy = known;
+  }
   sendObject(
     call,
     200,

@@ -199,6 +199,51 @@ describe('the object store', () => {
     ]);
   });
 
+  it('deletes the dependents of a deleted owner, as the garbage collector does', () => {
+    vi.useFakeTimers();
+    const { store } = storeWithNamespace({ podGracePeriodMs: 1_000 });
+    const owner = store.create(clusters, cluster('alpha'));
+    const ownerReferences = [
+      {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        name: 'alpha',
+        uid: owner.metadata.uid ?? '',
+        controller: true,
+      },
+    ];
+    store.create(pods, {
+      ...pod('alpha-1'),
+      metadata: { name: 'alpha-1', namespace: 'db', ownerReferences },
+    });
+    store.create(pods, pod('unrelated'));
+
+    store.delete(clusters, 'db', 'alpha');
+    expect(store.get(pods, 'db', 'alpha-1')?.metadata.deletionTimestamp).toBeDefined();
+    vi.advanceTimersByTime(1_000);
+    expect(store.list(pods).items.map((item) => item.metadata.name)).toEqual(['unrelated']);
+  });
+
+  it('releases dependents instead when the propagation policy is Orphan', () => {
+    const { store } = storeWithNamespace();
+    const owner = store.create(clusters, cluster('alpha'));
+    const reference = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      name: 'alpha',
+      uid: owner.metadata.uid ?? '',
+    };
+    store.create(backups, {
+      ...backup('b1', { cluster: { name: 'alpha' } }),
+      metadata: { name: 'b1', namespace: 'db', ownerReferences: [reference] },
+    });
+
+    store.delete(clusters, 'db', 'alpha', { propagationPolicy: 'Orphan' });
+    const orphan = store.get(backups, 'db', 'b1');
+    expect(orphan).toBeDefined();
+    expect(orphan?.metadata.ownerReferences).toBeUndefined();
+  });
+
   it('answers 410 Expired for events older than the history it keeps', () => {
     const { store } = storeWithNamespace({ historyLimit: 3 });
     for (const name of ['a', 'b', 'c', 'd', 'e']) store.create(clusters, cluster(name));

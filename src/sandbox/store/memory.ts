@@ -9,7 +9,6 @@ import { deepFreeze, type Admission } from './admission';
 import { applyBuiltinDefaults, contentOf, specPart } from './defaults';
 import {
   alreadyExists,
-  ApiError,
   badRequest,
   conflict,
   invalid,
@@ -17,10 +16,11 @@ import {
   tooOldResourceVersion,
 } from './errors';
 import { History } from './history';
+import { assignName, cloneChecked, keyNamespace, mergeForUpdate, rfc3339 } from './prepare';
 import { listPage } from './list';
-import { generateName, validateName } from './names';
-import { apiVersionOf, builtinResources } from './resources';
+import { builtinResources } from './resources';
 import { compileSelectors } from './selectors';
+import { OwnerIndex } from './owners';
 import { ResourceTable } from './table';
 import type {
   KubeObject,
@@ -56,16 +56,6 @@ export interface ObjectStoreOptions {
 
 const defaultHistoryLimit = 10_000;
 const defaultGraceSeconds = 30;
-/** etcd's default request limit: the apiserver turns a larger object into 413. */
-const maxObjectBytes = 1.5 * 1024 * 1024;
-
-function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function keyNamespace(resource: ResourceType, object: KubeObject): string {
-  return resource.namespaced ? (object.metadata.namespace ?? '') : '';
-}
 
 export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore {
   return new MemoryStore(options);
@@ -79,6 +69,7 @@ class MemoryStore implements ObjectStore {
   private readonly removalTimers = new Set<NodeJS.Timeout>();
   /** Pods (by uid) whose grace period has passed while finalizers still held them. */
   private readonly graceElapsed = new Set<string>();
+  private readonly owners = new OwnerIndex();
   private readonly admission: Admission;
   private readonly now: () => Date;
   private readonly logger: Logger;
@@ -156,14 +147,18 @@ class MemoryStore implements ObjectStore {
   }
 
   create(resource: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
-    const object = this.cloneChecked(resource, input);
+    const object = cloneChecked(resource, input);
     const metadata = object.metadata;
     const namespace = keyNamespace(resource, object);
     if (resource.namespaced && namespace === '') {
       throw badRequest('the namespace of the object must be set');
     }
     if (!resource.namespaced) delete metadata.namespace;
-    this.assignName(resource, object);
+    assignName({
+      resource,
+      object,
+      isTaken: (name) => this.table(resource).get(namespace, name) !== undefined,
+    });
     this.checkNamespaceExists(resource, namespace);
     if (this.table(resource).get(namespace, metadata.name) !== undefined) {
       throw alreadyExists(resource, metadata.name);
@@ -182,7 +177,7 @@ class MemoryStore implements ObjectStore {
   }
 
   update(resource: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
-    const incoming = this.cloneChecked(resource, input);
+    const incoming = cloneChecked(resource, input);
     const namespace = keyNamespace(resource, incoming);
     const name = incoming.metadata.name;
     const existing = this.table(resource).get(namespace, name);
@@ -196,7 +191,7 @@ class MemoryStore implements ObjectStore {
       throw conflict(resource, name);
     }
 
-    const object = this.mergeForUpdate({ resource, existing, incoming, options });
+    const object = mergeForUpdate({ resource, existing, incoming, options });
     this.admit({ resource, object, operation: 'update', options });
     if (specPart(object) !== specPart(existing)) {
       object.metadata.generation = (existing.metadata.generation ?? 1) + 1;
@@ -226,70 +221,11 @@ class MemoryStore implements ObjectStore {
     }
     const graceSeconds = this.graceSeconds(resource, existing, options);
     const hasFinalizers = (existing.metadata.finalizers ?? []).length > 0;
-    if (graceSeconds === 0 && !hasFinalizers) return this.remove(resource, existing);
+    if (graceSeconds === 0 && !hasFinalizers) {
+      return this.remove(resource, existing, options.propagationPolicy);
+    }
     if (existing.metadata.deletionTimestamp !== undefined) return existing;
     return this.markTerminating({ resource, existing, graceSeconds });
-  }
-
-  /** Clones the caller's object and checks its kind and name fields. */
-  private cloneChecked(resource: ResourceType, input: KubeObject): KubeObject {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw badRequest('the object must be a JSON object');
-    }
-    if (input.kind !== resource.kind || input.apiVersion !== apiVersionOf(resource)) {
-      throw badRequest(
-        `the API version in the data (${String(input.apiVersion)}) and kind (${String(input.kind)}) ` +
-          `do not match ${apiVersionOf(resource)}, Kind=${resource.kind}`,
-      );
-    }
-    const object = structuredClone(input);
-    if (object.metadata === null || typeof object.metadata !== 'object') {
-      object.metadata = { name: '' };
-    }
-    const size = JSON.stringify(object).length;
-    if (size > maxObjectBytes) {
-      throw new ApiError({
-        code: 413,
-        reason: 'RequestEntityTooLarge',
-        message: 'etcdserver: request is too large',
-      });
-    }
-    return object;
-  }
-
-  private assignName(resource: ResourceType, object: KubeObject): void {
-    const metadata = object.metadata;
-    const isLabel = resource.group === '' && resource.resource === 'namespaces';
-    if ((metadata.name ?? '') === '' && typeof metadata.generateName === 'string') {
-      metadata.name = this.uniqueGeneratedName(resource, object, metadata.generateName);
-    }
-    if (typeof metadata.name !== 'string' || metadata.name === '') {
-      throw invalid({
-        kind: resource.kind,
-        group: resource.group,
-        name: '',
-        causes: [
-          {
-            reason: 'FieldValueRequired',
-            field: 'metadata.name',
-            message: 'Required value: name or generateName is required',
-          },
-        ],
-      });
-    }
-    const causes = validateName(metadata.name, { isLabel });
-    if (causes.length > 0) {
-      throw invalid({ kind: resource.kind, group: resource.group, name: metadata.name, causes });
-    }
-  }
-
-  private uniqueGeneratedName(resource: ResourceType, object: KubeObject, prefix: string): string {
-    const namespace = keyNamespace(resource, object);
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const candidate = generateName(prefix);
-      if (this.table(resource).get(namespace, candidate) === undefined) return candidate;
-    }
-    throw alreadyExists(resource, prefix);
   }
 
   private checkNamespaceExists(resource: ResourceType, namespace: string): void {
@@ -327,32 +263,6 @@ class MemoryStore implements ObjectStore {
     }
   }
 
-  /** Applies the status-subresource rules and keeps the fields clients cannot change. */
-  private mergeForUpdate(input: {
-    resource: ResourceType;
-    existing: KubeObject;
-    incoming: KubeObject;
-    options: WriteOptions;
-  }): KubeObject {
-    const { resource, existing, incoming, options } = input;
-    const base: KubeObject =
-      options.subresource === 'status'
-        ? { ...structuredClone(existing), status: incoming.status }
-        : incoming;
-    if (options.subresource !== 'status' && resource.hasStatus) {
-      if (existing.status === undefined) delete base.status;
-      else base.status = structuredClone(existing.status);
-    }
-    if (base.status === undefined) delete base.status;
-    const kept = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
-    for (const field of [...kept, 'generation', 'namespace']) {
-      const value = existing.metadata[field];
-      if (value === undefined) delete base.metadata[field];
-      else base.metadata[field] = value;
-    }
-    return base;
-  }
-
   private commit(input: {
     resource: ResourceType;
     type: WatchEventType;
@@ -365,8 +275,13 @@ class MemoryStore implements ObjectStore {
     const stored = deepFreeze(object);
     const table = this.table(resource);
     const namespace = keyNamespace(resource, stored);
+    if (previous !== undefined)
+      this.owners.remove(resource, previous, { isGone: type === 'DELETED' });
     if (type === 'DELETED') table.remove(namespace, stored.metadata.name);
-    else table.set(namespace, stored.metadata.name, stored);
+    else {
+      table.set(namespace, stored.metadata.name, stored);
+      this.owners.add(resource, stored);
+    }
     table.lastChange = this.resourceVersion;
 
     const event: StoreEvent = {
@@ -392,15 +307,52 @@ class MemoryStore implements ObjectStore {
   }
 
   /** Removes an object; the DELETED event carries its last state with a new resourceVersion. */
-  private remove(resource: ResourceType, existing: KubeObject): KubeObject {
+  private remove(
+    resource: ResourceType,
+    existing: KubeObject,
+    propagation: WriteOptions['propagationPolicy'] = 'Background',
+  ): KubeObject {
+    const deleted = this.removeOnly(resource, existing);
+    this.collectDependents(existing.metadata.uid ?? '', propagation);
+    return deleted;
+  }
+
+  private removeOnly(resource: ResourceType, existing: KubeObject): KubeObject {
     const object = structuredClone(existing);
     return this.commit({ resource, type: 'DELETED', object, previous: existing });
   }
 
+  /**
+   * What the garbage collector does once an owner is gone. Foreground
+   * propagation is treated as background: the owner does not wait for its
+   * dependents here.
+   */
+  private collectDependents(uid: string, propagation: WriteOptions['propagationPolicy']): void {
+    for (const ref of this.owners.dependentsOf(uid)) {
+      const dependent = this.get(ref.resource, ref.namespace, ref.name);
+      if (dependent === undefined || dependent.metadata.uid !== ref.uid) continue;
+      if (propagation === 'Orphan') {
+        const released = structuredClone(dependent);
+        const remaining = (released.metadata.ownerReferences ?? []).filter(
+          (owner) => owner.uid !== uid,
+        );
+        if (remaining.length > 0) released.metadata.ownerReferences = remaining;
+        else delete released.metadata.ownerReferences;
+        this.update(ref.resource, released);
+      } else if (!this.owners.hasOtherLiveOwner(dependent, uid)) {
+        this.delete(ref.resource, ref.namespace, ref.name);
+      }
+    }
+  }
+
+  /**
+   * Removes every object of a namespace at once, pods without their grace
+   * period; owners and dependents share the namespace, so no collection is needed.
+   */
   private deleteNamespaceContents(namespace: string): void {
     for (const [resource, table] of this.tables) {
       if (!resource.namespaced) continue;
-      for (const object of table.namespaceObjects(namespace)) this.remove(resource, object);
+      for (const object of table.namespaceObjects(namespace)) this.removeOnly(resource, object);
     }
   }
 

@@ -95,6 +95,12 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** Filled with warnings for the client (`Warning` headers). */
   warnings?: string[];
+  /**
+   * Delete only: what happens to objects whose ownerReferences name the deleted
+   * one. Background (default) deletes them once their last owner is gone,
+   * Orphan removes the reference; Foreground behaves as Background.
+   */
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
 }
 
 /** Options of a list. */
