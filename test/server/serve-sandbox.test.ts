@@ -2,6 +2,7 @@
 // hub on real sockets. Events must follow objects created, changed and
 // deleted through the Kubernetes API.
 import { KubeConfig } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -16,6 +17,17 @@ import { startServer, type RunningServer } from '../../src/server/index';
 
 let sandbox: Sandbox;
 let server: RunningServer;
+const logLines: string[] = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    logLines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
+    done();
+  },
+});
 
 const config: ServeConfig = {
   listen: { host: '127.0.0.1', port: 0 },
@@ -44,7 +56,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ scenario: 'empty', speed: 20 });
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(sandbox.kubeconfig);
-  server = await startServer(config, { kubeConfig, logger: pino({ level: 'silent' }) });
+  server = await startServer(config, { kubeConfig, logger: pino({ level: 'info' }, logSink) });
   await untilReady();
 });
 
@@ -190,5 +202,18 @@ describe('deckhand serve against the sandbox', () => {
       expect(body).toContain('gamma');
       expect(body).not.toMatch(ipv4);
     }
+  });
+
+  it('logs start-up and sync at info, but no line per request and no pod address', async () => {
+    for (let i = 0; i < 5; i += 1) await fetch(new URL('/api/clusters', server.url));
+    const messages = logLines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toContain('deckhand listening');
+    expect(messages).toContain('kind synced');
+    expect(logLines.some((line) => line.includes('/api/clusters'))).toBe(false);
+    expect(
+      logLines.some(
+        (line) => /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}:\d+/.test(line) && !line.includes('127.0.0.1'),
+      ),
+    ).toBe(false);
   });
 });
