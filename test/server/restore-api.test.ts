@@ -1,6 +1,7 @@
 // POST and GET /api/clusters/{ns}/{name}/restore against the sandbox: each
 // backup method into the same and another namespace, latest and point in
 // time, creating the right Cluster (refusals: restore-refusals.test.ts).
+import pino from 'pino';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestoreResponse } from '../../src/contract/api';
@@ -11,6 +12,11 @@ import {
 import { startHarness, type Harness } from '../../src/server/actions/testing/sandbox-harness';
 
 let harness: Harness;
+const logLines: Record<string, unknown>[] = [];
+const logger = pino(
+  { level: 'info' },
+  { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
+);
 let backups: SeededBackups;
 let nameCounter = 0;
 
@@ -36,7 +42,7 @@ function restore(body: unknown, options: { cluster?: string; query?: string } = 
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ namespaces: ['team-a', 'team-b'] });
+  harness = await startHarness({ namespaces: ['team-a', 'team-b'], logger });
   backups = await seedRestoreSources(harness);
 }, 60_000);
 
@@ -184,6 +190,16 @@ describe.each(cases)('restoring $title', (testCase) => {
     expect(created?.spec?.backup).toBeUndefined();
     expect(created?.spec?.plugins ?? []).toEqual([]);
     testCase.expectSpec(created?.spec ?? {}, body.backupName!);
+
+    expect(logLines.find((line) => line.targetCluster === targetName)).toMatchObject({
+      level: 30,
+      msg: 'restore cluster created',
+      sourceNamespace: 'team-a',
+      sourceCluster: testCase.cluster,
+      backup: body.backupName,
+      targetNamespace: testCase.targetNamespace,
+    });
+    expect(JSON.stringify(logLines)).not.toMatch(/ACCESS_KEY_ID|minio:9000/);
 
     const preview = parse(result.yamlPreview) as { metadata: { name: string }; spec: object };
     expect(preview.metadata.name).toBe(targetName);
