@@ -3,7 +3,13 @@
 // `spec.externalClusters` and plugin parameters are never copied.
 import type { BackupMethod, ClusterCondition } from '../../contract/api';
 import type { ClusterPlugin, ClusterProjection } from './types';
-import { asBackupMethod, asBackupTarget, readParts, type ProjectionResult } from './project-common';
+import {
+  asBackupMethod,
+  asBackupTarget,
+  readParts,
+  settled,
+  type ProjectionResult,
+} from './project-common';
 import {
   arrayAt,
   asObject,
@@ -17,6 +23,7 @@ import {
   type JsonObject,
 } from './narrow';
 import { redactAddresses } from './redact';
+import { intern, internOptional } from './intern';
 
 /** Annotation and label values longer than this are not kept (`last-applied-configuration` and the like). */
 const MAX_META_VALUE_LENGTH = 1024;
@@ -34,11 +41,11 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
     createdAt,
     desiredInstances: numberAt(spec, 'instances') ?? 1,
     readyInstances: numberAt(status, 'readyInstances') ?? 0,
-    phase: stringAt(status, 'phase') ?? '',
-    phaseReason: redactAddresses(stringAt(status, 'phaseReason') ?? ''),
+    phase: intern(stringAt(status, 'phase') ?? ''),
+    phaseReason: intern(redactAddresses(stringAt(status, 'phaseReason') ?? '')),
     currentPrimary: stringAt(status, 'currentPrimary') ?? '',
     targetPrimary: stringAt(status, 'targetPrimary') ?? '',
-    image: stringAt(status, 'image') || stringAt(spec, 'imageName') || '',
+    image: intern(stringAt(status, 'image') || stringAt(spec, 'imageName') || ''),
     instanceNames: stringsAt(status, 'instanceNames'),
     instancesStatus: readInstancesStatus(objectAt(status, 'instancesStatus')),
     conditions: arrayAt(status, 'conditions').flatMap(readCondition),
@@ -70,13 +77,13 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
   if (objectStore !== undefined) {
     cluster.barmanServerName = stringAt(objectStore, 'serverName') || key.name;
   }
-  return { ok: true, value: cluster };
+  return settled(cluster);
 }
 
 function readInstancesStatus(value: JsonObject | undefined): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const state of Object.keys(value ?? {})) {
-    result[state] = stringsAt(value, state);
+    result[intern(state)] = stringsAt(value, state);
   }
   return result;
 }
@@ -87,10 +94,10 @@ function readCondition(value: unknown): ClusterCondition[] {
   const status = stringAt(object, 'status');
   if (!type || status === undefined) return [];
 
-  const condition: ClusterCondition = { type, status };
-  setDefined(condition, 'reason', stringAt(object, 'reason'));
+  const condition: ClusterCondition = { type: intern(type), status: intern(status) };
+  setDefined(condition, 'reason', internOptional(stringAt(object, 'reason')));
   const message = stringAt(object, 'message');
-  if (message !== undefined) condition.message = redactAddresses(message);
+  if (message !== undefined) condition.message = intern(redactAddresses(message));
   setDefined(condition, 'lastTransitionTime', stringAt(object, 'lastTransitionTime'));
   return [condition];
 }

@@ -3,6 +3,7 @@
 import type { BackupMethod, BackupTarget } from '../../contract/api';
 import type { ObjectKey } from './types';
 import { asObject, objectAt, stringAt, type JsonObject } from './narrow';
+import { intern } from './intern';
 
 /** A projection, or why the raw object could not be projected. */
 export type ProjectionResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -14,6 +15,15 @@ export interface RawParts {
   spec: JsonObject | undefined;
   status: JsonObject | undefined;
   createdAt: string;
+}
+
+/**
+ * The finished projection as a success. It is copied once into an object
+ * sized for its fields: one grown field by field keeps spare property slots,
+ * which was measured to double a projection's heap size.
+ */
+export function settled<T extends object>(value: T): ProjectionResult<T> {
+  return { ok: true, value: { ...value } };
 }
 
 /** Splits a raw object into its key, metadata, spec and status, or says what is missing. */
@@ -30,7 +40,7 @@ export function readParts(raw: unknown): ProjectionResult<RawParts> {
   return {
     ok: true,
     value: {
-      key: { namespace, name, uid },
+      key: { namespace: intern(namespace), name, uid },
       metadata,
       spec: objectAt(object, 'spec'),
       status: objectAt(object, 'status'),
@@ -47,16 +57,18 @@ const BACKUP_METHODS: ReadonlySet<string> = new Set([
 
 /** A backup method string, or undefined when it is none CNPG knows. */
 export function asBackupMethod(value: string | undefined): BackupMethod | undefined {
-  return value !== undefined && BACKUP_METHODS.has(value) ? (value as BackupMethod) : undefined;
+  return value !== undefined && BACKUP_METHODS.has(value)
+    ? intern(value as BackupMethod)
+    : undefined;
 }
 
 /** A backup target string, or undefined when it is none CNPG knows. */
 export function asBackupTarget(value: string | undefined): BackupTarget | undefined {
-  return value === 'primary' || value === 'prefer-standby' ? value : undefined;
+  return value === 'primary' || value === 'prefer-standby' ? intern(value) : undefined;
 }
 
 /** `spec.cluster.name` of a Backup or ScheduledBackup. */
 export function specClusterName(spec: JsonObject | undefined): string | undefined {
   const name = stringAt(objectAt(spec, 'cluster'), 'name');
-  return name === '' ? undefined : name;
+  return name === '' || name === undefined ? undefined : intern(name);
 }

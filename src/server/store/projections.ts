@@ -13,6 +13,7 @@ import {
   asBackupMethod,
   asBackupTarget,
   readParts,
+  settled,
   specClusterName,
   type ProjectionResult,
 } from './project-common';
@@ -20,6 +21,7 @@ import { arrayAt, asObject, booleanAt, numberAt, objectAt, setDefined, stringAt 
 import type { JsonObject } from './narrow';
 import { parseQuantity } from './quantity';
 import { redactAddresses } from './redact';
+import { intern, internOptional } from './intern';
 
 export type { ProjectionResult } from './project-common';
 export { projectCluster } from './project-cluster';
@@ -41,7 +43,7 @@ export function projectBackup(raw: unknown): ProjectionResult<BackupProjection> 
     ...key,
     createdAt,
     clusterName,
-    phase: stringAt(status, 'phase') ?? '',
+    phase: intern(stringAt(status, 'phase') ?? ''),
     method: readMethod(spec, status),
   };
   setDefined(backup, 'target', asBackupTarget(stringAt(spec, 'target')));
@@ -50,10 +52,18 @@ export function projectBackup(raw: unknown): ProjectionResult<BackupProjection> 
   const error = stringAt(status, 'error');
   if (error) backup.error = redactAddresses(error);
   setDefined(backup, 'backupId', stringAt(status, 'backupId'));
-  setDefined(backup, 'serverName', stringAt(status, 'serverName'));
-  setDefined(backup, 'pluginName', stringAt(objectAt(spec, 'pluginConfiguration'), 'name'));
-  setDefined(backup, 'scheduledBackup', labelOf(metadata, 'cnpg.io/scheduled-backup'));
-  return { ok: true, value: backup };
+  setDefined(backup, 'serverName', internOptional(stringAt(status, 'serverName')));
+  setDefined(
+    backup,
+    'pluginName',
+    internOptional(stringAt(objectAt(spec, 'pluginConfiguration'), 'name')),
+  );
+  setDefined(
+    backup,
+    'scheduledBackup',
+    internOptional(labelOf(metadata, 'cnpg.io/scheduled-backup')),
+  );
+  return settled(backup);
 }
 
 /** Projects a raw ScheduledBackup. */
@@ -71,14 +81,14 @@ export function projectScheduledBackup(raw: unknown): ProjectionResult<Scheduled
     ...key,
     createdAt,
     clusterName,
-    schedule,
+    schedule: intern(schedule),
     method: readMethod(spec, undefined),
     immediate: booleanAt(spec, 'immediate') ?? false,
     suspended: booleanAt(spec, 'suspend') ?? false,
   };
   setDefined(scheduled, 'lastScheduleTime', stringAt(status, 'lastScheduleTime'));
   setDefined(scheduled, 'nextScheduleTime', stringAt(status, 'nextScheduleTime'));
-  return { ok: true, value: scheduled };
+  return settled(scheduled);
 }
 
 /** Projects a raw instance Pod. */
@@ -86,21 +96,21 @@ export function projectPod(raw: unknown): ProjectionResult<PodProjection> {
   const parts = readParts(raw);
   if (!parts.ok) return parts;
   const { key, metadata, spec, status } = parts.value;
-  const clusterName = labelOf(metadata, CLUSTER_LABEL);
+  const clusterName = internOptional(labelOf(metadata, CLUSTER_LABEL));
   if (clusterName === undefined) return { ok: false, reason: `label ${CLUSTER_LABEL} is missing` };
 
   const role = labelOf(metadata, 'cnpg.io/instanceRole') ?? labelOf(metadata, 'role');
   const pod: PodProjection = {
     ...key,
     clusterName,
-    phase: stringAt(status, 'phase') || 'Unknown',
+    phase: intern(stringAt(status, 'phase') || 'Unknown'),
     isReady: hasTrueCondition(status, 'Ready'),
     isTerminating: stringAt(metadata, 'deletionTimestamp') !== undefined,
     metricsPort: readMetricsPort(spec),
   };
-  if (role === 'primary' || role === 'replica') pod.role = role;
+  if (role === 'primary' || role === 'replica') pod.role = intern(role);
   setDefined(pod, 'podIP', stringAt(status, 'podIP') || undefined);
-  return { ok: true, value: pod };
+  return settled(pod);
 }
 
 /** Projects a raw instance PersistentVolumeClaim. */
@@ -108,19 +118,19 @@ export function projectPvc(raw: unknown): ProjectionResult<PvcProjection> {
   const parts = readParts(raw);
   if (!parts.ok) return parts;
   const { key, metadata, spec, status } = parts.value;
-  const clusterName = labelOf(metadata, CLUSTER_LABEL);
+  const clusterName = internOptional(labelOf(metadata, CLUSTER_LABEL));
   if (clusterName === undefined) return { ok: false, reason: `label ${CLUSTER_LABEL} is missing` };
 
   const pvc: PvcProjection = {
     ...key,
     clusterName,
     instanceName: labelOf(metadata, 'cnpg.io/instanceName') ?? key.name,
-    pvcRole: labelOf(metadata, 'cnpg.io/pvcRole') ?? '',
+    pvcRole: intern(labelOf(metadata, 'cnpg.io/pvcRole') ?? ''),
   };
   const requested = stringAt(objectAt(objectAt(spec, 'resources'), 'requests'), 'storage');
   const size = stringAt(objectAt(status, 'capacity'), 'storage') ?? requested;
   setDefined(pvc, 'capacityBytes', size === undefined ? undefined : parseQuantity(size));
-  return { ok: true, value: pvc };
+  return settled(pvc);
 }
 
 /** Projects a raw Barman Cloud ObjectStore: its recovery window only, never its configuration. */
@@ -138,7 +148,7 @@ export function projectObjectStore(raw: unknown): ProjectionResult<ObjectStorePr
     setDefined(entry, 'lastFailedBackupTime', stringAt(window, 'lastFailedBackupTime'));
     store.serverRecoveryWindow[serverName] = entry;
   }
-  return { ok: true, value: store };
+  return settled(store);
 }
 
 /** The projection function of each kind. */

@@ -5,11 +5,13 @@ import type { Logger } from 'pino';
 import type { KindStatus, ProjectionByKind, StoreChange, StoreKind, StoreReader } from './types';
 import { isDeepEqual } from './equal';
 import { KindStatusBook, type DownReport } from './kind-status';
+import { OwnerIndex } from './owner-index';
 
 /** Kinds that belong to one CNPG cluster, indexed by it. */
 export type ClusterOwnedKind = Exclude<StoreKind, 'clusters' | 'objectstores'>;
 
 type AnyProjection = ProjectionByKind[StoreKind];
+type OwnedProjection = ProjectionByKind[ClusterOwnedKind];
 /** namespace → name → projection. */
 type NamespaceIndex = Map<string, Map<string, AnyProjection>>;
 
@@ -32,7 +34,7 @@ const OWNED_KINDS: ReadonlySet<StoreKind> = new Set([
 export class Store implements StoreReader {
   private revisionValue = 0;
   private readonly byKind = new Map<StoreKind, NamespaceIndex>();
-  private readonly byCluster = new Map<string, Map<string, AnyProjection>>();
+  private readonly byCluster = new Map<StoreKind, OwnerIndex<OwnedProjection>>();
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly book: KindStatusBook;
   private readonly logger: Logger | undefined;
@@ -70,8 +72,8 @@ export class Store implements StoreReader {
     namespace: string,
     clusterName: string,
   ): ProjectionByKind[K][] {
-    const owned = this.byCluster.get(clusterKey(kind, namespace, clusterName));
-    return owned === undefined ? [] : ([...owned.values()] as ProjectionByKind[K][]);
+    const owned = this.byCluster.get(kind)?.list(namespace, clusterName) ?? [];
+    return owned as ProjectionByKind[K][];
   }
 
   /** Namespaces holding at least one object of the kind. */
@@ -193,19 +195,14 @@ export class Store implements StoreReader {
   }
 
   private indexOwner(kind: StoreKind, projection: AnyProjection): void {
-    const key = ownerKey(kind, projection);
-    if (key === undefined) return;
-    const owned = this.byCluster.get(key) ?? new Map<string, AnyProjection>();
-    owned.set(projection.name, projection);
-    this.byCluster.set(key, owned);
+    if (!isOwned(kind, projection)) return;
+    const index = this.byCluster.get(kind) ?? new OwnerIndex<OwnedProjection>();
+    this.byCluster.set(kind, index);
+    index.add(projection);
   }
 
   private unindexOwner(kind: StoreKind, projection: AnyProjection): void {
-    const key = ownerKey(kind, projection);
-    const owned = key === undefined ? undefined : this.byCluster.get(key);
-    if (key === undefined || owned === undefined) return;
-    owned.delete(projection.name);
-    if (owned.size === 0) this.byCluster.delete(key);
+    if (isOwned(kind, projection)) this.byCluster.get(kind)?.remove(projection);
   }
 
   private emit(changes: StoreChange[]): void {
@@ -221,11 +218,6 @@ export class Store implements StoreReader {
   }
 }
 
-function clusterKey(kind: StoreKind, namespace: string, clusterName: string): string {
-  return `${kind}\u0000${namespace}\u0000${clusterName}`;
-}
-
-function ownerKey(kind: StoreKind, projection: AnyProjection): string | undefined {
-  if (!OWNED_KINDS.has(kind) || !('clusterName' in projection)) return undefined;
-  return clusterKey(kind, projection.namespace, projection.clusterName);
+function isOwned(kind: StoreKind, projection: AnyProjection): projection is OwnedProjection {
+  return OWNED_KINDS.has(kind) && 'clusterName' in projection;
 }

@@ -2,7 +2,12 @@
 // only the fields Deckhand shows or needs. Never raw objects, never secret names,
 // credentials, endpoint URLs or pod IPs (the scraper gets pod IPs from the pod
 // projection's `podIP`, which no response or event ever carries).
-import type { BackupMethod, BackupTarget, ClusterCondition, ReflectorState } from '../../contract/api';
+import type {
+  BackupMethod,
+  BackupTarget,
+  ClusterCondition,
+  ReflectorState,
+} from '../../contract/api';
 
 /** Fields every projection carries. */
 export interface ObjectKey {
@@ -120,7 +125,11 @@ export interface ObjectStoreProjection extends ObjectKey {
   /** `status.serverRecoveryWindow` by server name. */
   serverRecoveryWindow: Record<
     string,
-    { firstRecoverabilityPoint?: string; lastSuccessfulBackupTime?: string; lastFailedBackupTime?: string }
+    {
+      firstRecoverabilityPoint?: string;
+      lastSuccessfulBackupTime?: string;
+      lastFailedBackupTime?: string;
+    }
   >;
 }
 
@@ -161,7 +170,11 @@ export interface KindStatus {
 export interface StoreReader {
   /** Bumped by every change. */
   readonly revision: number;
-  get<K extends StoreKind>(kind: K, namespace: string, name: string): ProjectionByKind[K] | undefined;
+  get<K extends StoreKind>(
+    kind: K,
+    namespace: string,
+    name: string,
+  ): ProjectionByKind[K] | undefined;
   /** All objects of a kind, optionally in one namespace. */
   list<K extends StoreKind>(kind: K, namespace?: string): ProjectionByKind[K][];
   /** Objects of a kind owned by one cluster (by `cnpg.io/cluster` or `spec.cluster.name`). */
