@@ -34,22 +34,28 @@ function condition(cluster: ClusterProjection, type: string): ClusterCondition |
   return cluster.conditions.find((entry) => entry.type === type);
 }
 
-function latestTime(times: (string | undefined)[]): string | undefined {
-  let latest: string | undefined;
-  for (const time of times) {
-    const ms = timeOf(time);
-    if (ms !== undefined && (latest === undefined || ms > (timeOf(latest) ?? 0))) latest = time;
+/** The earliest or latest of some Kubernetes timestamps, skipping absent or malformed ones. */
+function pickTime(times: (string | undefined)[], which: 'earliest' | 'latest'): string | undefined {
+  let picked: { text: string; ms: number } | undefined;
+  for (const text of times) {
+    const ms = timeOf(text);
+    if (text === undefined || ms === undefined) continue;
+    const isBetter = picked === undefined || (which === 'latest' ? ms > picked.ms : ms < picked.ms);
+    if (isBetter) picked = { text, ms };
   }
-  return latest;
+  return picked?.text;
 }
 
 function withLastTransition(timestamps: RestoreTimestamps): RestoreTimestamps {
-  const last = latestTime([
-    timestamps.bootstrappingStartedAt,
-    timestamps.recoveringStartedAt,
-    timestamps.readyAt,
-    timestamps.failedAt,
-  ]);
+  const last = pickTime(
+    [
+      timestamps.bootstrappingStartedAt,
+      timestamps.recoveringStartedAt,
+      timestamps.readyAt,
+      timestamps.failedAt,
+    ],
+    'latest',
+  );
   return last === undefined ? timestamps : { ...timestamps, lastTransitionAt: last };
 }
 
@@ -73,7 +79,10 @@ function failed(cluster: ClusterProjection, base: RestoreTimestamps): RestoreSta
   // CNPG records no time for entering a failure phase; the latest condition
   // transition is the closest record Kubernetes keeps.
   const failedAt =
-    latestTime(cluster.conditions.map((entry) => entry.lastTransitionTime)) ?? cluster.createdAt;
+    pickTime(
+      cluster.conditions.map((entry) => entry.lastTransitionTime),
+      'latest',
+    ) ?? cluster.createdAt;
   const detail =
     cluster.phaseReason === '' ? cluster.phase : `${cluster.phase}: ${cluster.phaseReason}`;
   const error = redactAddresses(detail);
@@ -86,7 +95,7 @@ function failed(cluster: ClusterProjection, base: RestoreTimestamps): RestoreSta
   };
 }
 
-function ready(cluster: ClusterProjection, base: RestoreTimestamps, readyAt: string | undefined) {
+function ready(base: RestoreTimestamps, readyAt: string | undefined): RestoreStatus {
   const status: RestoreStatus = {
     phase: 'ready',
     phaseReason: 'ready',
@@ -94,16 +103,6 @@ function ready(cluster: ClusterProjection, base: RestoreTimestamps, readyAt: str
     timestamps: withLastTransition({ ...base, ...(readyAt === undefined ? {} : { readyAt }) }),
   };
   return status;
-}
-
-function earliestTime(times: (string | undefined)[]): string | undefined {
-  let earliest: string | undefined;
-  for (const time of times) {
-    const ms = timeOf(time);
-    if (ms !== undefined && (earliest === undefined || ms < (timeOf(earliest) ?? 0)))
-      earliest = time;
-  }
-  return earliest;
 }
 
 /**
@@ -115,7 +114,10 @@ function earliestTime(times: (string | undefined)[]): string | undefined {
 function recoveryStart(cluster: ClusterProjection, initialized: ClusterCondition | undefined) {
   if (initialized?.status === 'False') return initialized.lastTransitionTime;
   if (initialized === undefined)
-    return earliestTime(cluster.conditions.map((c) => c.lastTransitionTime));
+    return pickTime(
+      cluster.conditions.map((entry) => entry.lastTransitionTime),
+      'earliest',
+    );
   return undefined;
 }
 
@@ -187,7 +189,7 @@ export function deriveRestoreStatus(
   const initialized = condition(cluster, 'Initialized');
   const isInitialized = initialized === undefined || initialized.status === 'True';
   if (readyCondition?.status === 'True' && isInitialized) {
-    return ready(cluster, base, readyCondition.lastTransitionTime);
+    return ready(base, readyCondition.lastTransitionTime);
   }
 
   const isOperatorSeen = cluster.phase !== '' || cluster.conditions.length > 0;
