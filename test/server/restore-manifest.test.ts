@@ -200,3 +200,109 @@ describe('restore manifests', () => {
     expect(preview).toContain('serverName: alpha');
   });
 });
+
+describe('the copy of the source spec', () => {
+  const richSource = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: { namespace: 'team-a', name: 'alpha', labels: { team: 'payments' } },
+    spec: {
+      instances: 2,
+      imageCatalogRef: {
+        apiGroup: 'postgresql.cnpg.io',
+        kind: 'ImageCatalog',
+        name: 'pg',
+        major: 17,
+      },
+      postgresql: {
+        parameters: { max_connections: '200', shared_buffers: '1GB' },
+        pg_hba: ['host all all 0.0.0.0/0 md5'],
+      },
+      storage: {
+        pvcTemplate: { storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } },
+      },
+      walStorage: { size: '5Gi' },
+      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } },
+      superuserSecret: { name: 'alpha-superuser' },
+      enableSuperuserAccess: true,
+      affinity: { enablePodAntiAffinity: true },
+      monitoring: { enablePodMonitor: true },
+      managed: { roles: [{ name: 'app', passwordSecret: { name: 'app-password' } }] },
+      plugins: [
+        {
+          name: 'barman-cloud.cloudnative-pg.io',
+          isWALArchiver: true,
+          parameters: { barmanObjectName: 'store' },
+        },
+      ],
+      backup: {
+        retentionPolicy: '30d',
+        barmanObjectStore: {
+          destinationPath: 's3://backups/',
+          endpointURL: 'https://minio.backup.svc:9000',
+          endpointCA: { name: 'minio-ca', key: 'ca.crt' },
+          s3Credentials: { inheritFromIAMRole: true },
+          wal: { compression: 'gzip', maxParallel: 4 },
+          data: { jobs: 2 },
+        },
+      },
+    },
+  };
+
+  function buildFromRich(targetNamespace: string) {
+    const backup = backupFacts();
+    const request = parseRestoreRequest(
+      { backupName: backup.name, targetNamespace, targetName: 'alpha-restore' },
+      source,
+    );
+    const plan = planRestore({ request, source, sourceCluster: richSource, backup, window });
+    return { plan, manifest: buildRestoreManifest(plan, richSource) };
+  }
+
+  it('takes only the allowlisted fields, sizing volumes from the PVC template', () => {
+    const spec = buildFromRich('team-a').manifest.spec as JsonObject;
+    expect(spec).toEqual({
+      instances: 2,
+      imageCatalogRef: {
+        apiGroup: 'postgresql.cnpg.io',
+        kind: 'ImageCatalog',
+        name: 'pg',
+        major: 17,
+      },
+      postgresql: { parameters: { max_connections: '200', shared_buffers: '1GB' } },
+      storage: { size: '20Gi', storageClass: 'fast' },
+      walStorage: { size: '5Gi' },
+      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } },
+      bootstrap: { recovery: { backup: { name: 'alpha-backup-20260324' } } },
+    });
+    expect(validateCluster(buildFromRich('team-a').manifest)).toEqual([]);
+  });
+
+  it('reads another namespace with the recovery settings of the object store only', () => {
+    const { plan, manifest } = buildFromRich('team-b');
+    const [external] = (manifest.spec as JsonObject).externalClusters as JsonObject[];
+    expect(external).toEqual({
+      name: 'alpha',
+      barmanObjectStore: {
+        destinationPath: 's3://backups/',
+        endpointURL: 'https://minio.backup.svc:9000',
+        endpointCA: { name: 'minio-ca', key: 'ca.crt' },
+        s3Credentials: { inheritFromIAMRole: true },
+        serverName: 'alpha',
+        wal: { maxParallel: 4 },
+      },
+    });
+    expect(validateCluster(manifest)).toEqual([]);
+    expect(checkRecoveryRules(manifest)).toEqual([]);
+    expect(restoreWarnings(plan, richSource)).toEqual([
+      'WAL archiving and backups are not configured on the new cluster "alpha-restore" in namespace "team-b": configure them with a destination or server name of its own (not the source\'s) before relying on it',
+      'the object store credentials referenced by the source\'s backup configuration must exist in namespace "team-b", under the same names',
+      'the object store\'s CA certificate referenced by the source must exist in namespace "team-b"',
+      'no point in time was given: recovery starts from backup "alpha-backup-20260324" and replays all WAL archived after it, so the new cluster reaches the latest state in the archive',
+      'the ImageCatalog "pg" must exist in namespace "team-b"',
+    ]);
+    const preview = manifestPreview(manifest);
+    expect(preview).toContain('endpointCA: <redacted>');
+    expect(preview).not.toMatch(/minio-ca|minio\.backup\.svc/);
+  });
+});
