@@ -14,6 +14,7 @@ import { projectors } from '../store/projections';
 import { objectAt, stringAt } from '../store/narrow';
 import { redactAddresses } from '../store/redact';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { ReflectorHealth } from './reflector-health';
 import { KubeApiError } from './api-error';
 import { sleep, systemClock, type ReflectorClock } from './clock';
 import { DEFAULT_MAX_LINE_BYTES } from './ndjson';
@@ -83,11 +84,10 @@ export class Reflector {
   private readonly clock: ReflectorClock;
   private readonly backoff: Backoff;
   private readonly logger: Logger;
+  private readonly health: ReflectorHealth;
   private readonly stopper = new AbortController();
   private resourceVersion: string | undefined;
   private hasSynced = false;
-  private isDown = false;
-  private hasWarned = false;
   private watches = 0;
   private watchStartedAt = 0;
   private isWatchOpen = false;
@@ -103,6 +103,13 @@ export class Reflector {
     this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, () => this.clock.random());
     this.logger = options.logger.child({ kind: this.kind, namespace: options.namespace });
     this.synced = new Promise((resolve) => (this.resolveSynced = resolve));
+    this.health = new ReflectorHealth({
+      kind: this.kind,
+      scope: this.scope,
+      store: options.store,
+      logger: this.logger,
+      clock: this.clock,
+    });
     options.store.trackKind(this.kind, this.scope);
   }
 
@@ -158,7 +165,7 @@ export class Reflector {
     this.options.store.replaceAll(this.kind, result.items, this.options.namespace);
     this.resourceVersion = result.resourceVersion;
     this.counters.lists += 1;
-    this.markUp();
+    this.health.up();
     if (!this.hasSynced) {
       this.hasSynced = true;
       this.logger.info(
@@ -192,7 +199,7 @@ export class Reflector {
         onConnected: () => {
           connectedAt.value = this.clock.now();
           this.isWatchOpen = true;
-          this.markUp();
+          this.health.up();
         },
         onEvent: (event) => this.apply(event),
         onBookmark: (resourceVersion) => this.advance(resourceVersion),
@@ -265,7 +272,7 @@ export class Reflector {
     }
 
     const isPersistent = error instanceof KubeApiError && error.isPersistent;
-    this.markDown({ message, isPersistent });
+    this.health.down({ message, isPersistent });
     const delay = this.backoff.next();
     const retryAfterMs = error instanceof KubeApiError ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
     this.logger.debug(
@@ -279,7 +286,7 @@ export class Reflector {
   // again now and then in case it gets installed.
   private async whenAbsent(): Promise<void> {
     this.options.store.replaceAll(this.kind, [], this.options.namespace);
-    this.markUp();
+    this.health.up();
     if (!this.hasSynced) {
       this.hasSynced = true;
       this.logger.info('resource not installed, treating it as empty');
@@ -311,9 +318,13 @@ export class Reflector {
     return undefined;
   }
 
+  // The first ten are logged at warn, then every thousandth: a broken
+  // controller can write thousands of bad objects, and the counter has them all.
   private countMalformedObject(reason: string): void {
     this.counters.malformedObjects += 1;
-    this.logger.warn(
+    const count = this.counters.malformedObjects;
+    const level = count <= 10 || count % 1000 === 0 ? 'warn' : 'debug';
+    this.logger[level](
       { reason, malformedObjects: this.counters.malformedObjects },
       'skipped a malformed object',
     );
@@ -321,33 +332,7 @@ export class Reflector {
 
   private advance(resourceVersion: string): void {
     this.resourceVersion = resourceVersion;
-    this.options.store.markSynced(this.kind, this.scope, this.clock.now());
-  }
-
-  private markUp(): void {
-    this.options.store.markSynced(this.kind, this.scope, this.clock.now());
-    if (this.isDown) this.logger.info('watch recovered');
-    this.isDown = false;
-    this.hasWarned = false;
-  }
-
-  private markDown(failure: { message: string; isPersistent: boolean }): void {
-    const now = this.clock.now();
-    this.options.store.markDown({
-      kind: this.kind,
-      scope: this.scope,
-      at: now,
-      error: failure.message,
-      isDegradedNow: failure.isPersistent,
-    });
-    this.isDown = true;
-    const isDegraded = this.options.store
-      .kindStatuses()
-      .some((status) => status.kind === this.kind && status.state === 'degraded');
-    if (isDegraded && !this.hasWarned) {
-      this.hasWarned = true;
-      this.logger.warn({ err: failure.message }, 'watch degraded');
-    }
+    this.health.up();
   }
 
   private pause(ms: number): Promise<void> {
