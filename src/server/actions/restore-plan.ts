@@ -82,6 +82,12 @@ function checkTargetName(input: PlanInput): void {
   );
 }
 
+/**
+ * A point in time must lie in the window the source advertises, which ends at
+ * its last successful backup (as the API promises), even though WAL archived
+ * later may reach further; and not before the chosen backup ended, since
+ * recovery replays WAL forward from that backup.
+ */
 function checkPitr(input: PlanInput): void {
   const { request, window, backup, source } = input;
   if (request.pitrTarget === undefined) return;
