@@ -134,6 +134,37 @@ describe('kubectl against the sandbox', () => {
     }
   });
 
+  it('lets kubectl wait for a status a controller sets later', async () => {
+    await sandbox.kubectl(['create', 'namespace', 'waiting']);
+    await sandbox.kubectl([
+      'apply',
+      '-n',
+      'waiting',
+      '-f',
+      path.join(referenceDir, 'samples', 'cluster-example.yaml'),
+    ]);
+    const waiting = sandbox.kubectl([
+      'wait',
+      '-n',
+      'waiting',
+      'cluster/cluster-example',
+      '--for=jsonpath={.status.phase}=Setting up primary',
+      '--timeout=20s',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const clusters = sandbox.store.resourceFor('postgresql.cnpg.io', 'clusters');
+    const current = clusters && sandbox.store.get(clusters, 'waiting', 'cluster-example');
+    if (clusters === undefined || current === undefined) throw new Error('cluster missing');
+    sandbox.store.update(
+      clusters,
+      { ...current, status: { phase: 'Setting up primary' } },
+      { subresource: 'status' },
+    );
+    expect((await waiting).stdout).toBe(
+      'cluster.postgresql.cnpg.io/cluster-example condition met\n',
+    );
+  });
+
   it('patches with a merge patch and shows the result in get -o json', async () => {
     await sandbox.kubectl(['create', 'namespace', 'patched']);
     await sandbox.kubectl([

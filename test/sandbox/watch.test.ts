@@ -216,6 +216,21 @@ describe('watching through client-node', () => {
     watch.abort();
   });
 
+  it('watches a single object when the path names it', async () => {
+    const { store, config } = await start();
+    const events: string[] = [];
+    const controller = await new Watch(config).watch(
+      `${clustersPath}/solo`,
+      { resourceVersion: String(store.currentResourceVersion()) },
+      (type, object: KubeObject) => events.push(`${type} ${object.metadata.name}`),
+      () => undefined,
+    );
+    store.create(clusters, cluster('other'));
+    store.create(clusters, cluster('solo'));
+    await expect.poll(() => events).toEqual(['ADDED solo']);
+    controller.abort();
+  });
+
   it('ends every open stream on closeAllWatches', async () => {
     const { config } = await start();
     const watch = await openWatch(config, { resourceVersion: '0' });

@@ -362,6 +362,19 @@ async function remove(
   );
 }
 
+/** A watch of a collection, or of one object (as a field selector on its name). */
+function startWatch(context: HandlerContext, call: Call): void {
+  const { resource, namespace, name } = call.target;
+  const query = new URLSearchParams(call.url.searchParams);
+  if (name !== undefined) {
+    const byName = `metadata.name=${name}`;
+    const given = query.get('fieldSelector');
+    query.set('fieldSelector', given === null || given === '' ? byName : `${given},${byName}`);
+  }
+  const asTable = wantsTable(call.req.headers.accept);
+  context.watches.start(call.req, call.res, { resource, namespace, query, asTable });
+}
+
 function withName(target: ResourceTarget): (ResourceTarget & { name: string }) | undefined {
   return target.name === undefined ? undefined : { ...target, name: target.name };
 }
@@ -371,16 +384,12 @@ export async function handleResource(context: HandlerContext, call: Call): Promi
   const named = withName(call.target);
   const isWatch = ['true', '1', 'True'].includes(call.url.searchParams.get('watch') ?? '');
 
+  if (method === 'GET' && isWatch && call.target.subresource === undefined) {
+    startWatch(context, call);
+    return;
+  }
   if (method === 'GET' && named === undefined) {
-    if (isWatch) {
-      const { resource, namespace } = call.target;
-      context.watches.start(call.req, call.res, {
-        resource,
-        namespace,
-        query: call.url.searchParams,
-        asTable: wantsTable(call.req.headers.accept),
-      });
-    } else list(context, call);
+    list(context, call);
     return;
   }
   if (method === 'POST' && named === undefined && call.target.subresource === undefined)

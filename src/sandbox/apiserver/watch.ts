@@ -57,6 +57,7 @@ class WatchStream {
   private stalledQueue: WatchEvent[] | undefined;
   private unsubscribe: (() => void) | undefined;
   private isEnded = false;
+  private bufferAllowance = Infinity;
 
   constructor(
     private readonly res: ServerResponse,
@@ -96,6 +97,8 @@ class WatchStream {
     this.res.flushHeaders();
     this.res.on('close', () => this.end());
     if (initial.length > 0) this.writeLines(initial);
+    // The initial burst may be large by itself; only what piles up after it counts as lag.
+    this.bufferAllowance = maxBufferedBytes + this.res.writableLength;
 
     this.unsubscribe = this.registry.store.subscribe((event) => {
       const translated = this.translate(event);
@@ -126,7 +129,7 @@ class WatchStream {
   private writeLines(events: WatchEvent[]): void {
     if (this.isEnded) return;
     this.res.write(events.map((event) => `${this.format(event)}\n`).join(''));
-    if (this.res.writableLength > maxBufferedBytes) {
+    if (this.res.writableLength > this.bufferAllowance) {
       this.registry.logger.warn(
         { resource: this.request.resource.resource },
         'watch client too slow, closing',
