@@ -15,7 +15,7 @@ import { FakeMetrics, FakeStore, aCluster } from '../test/server/api-fixtures';
 import { startClients, type ReceiveTimes } from './ws-clients';
 
 const CLIENTS = Number(process.env.WS_BENCH_CLIENTS ?? 1000);
-const EVENTS = Number(process.env.WS_BENCH_EVENTS ?? 100);
+const EVENTS = Number(process.env.WS_BENCH_EVENTS ?? 50);
 const EVENT_GAP_MS = 100;
 
 const wallClock = () => performance.timeOrigin + performance.now();
@@ -106,15 +106,27 @@ async function measureBare(): Promise<LatencyReport> {
   return report;
 }
 
-const bare = await measureBare();
-const hub = await measureHub();
+// Bare and hub runs alternate and the median round (by p99) is reported, so a
+// burst of foreign load on a shared machine hits both sides alike.
+const ROUNDS = 3;
+const bareRounds: LatencyReport[] = [];
+const hubRounds: LatencyReport[] = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  bareRounds.push(await measureBare());
+  hubRounds.push(await measureHub());
+}
+const median = (rounds: LatencyReport[]) =>
+  [...rounds].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(rounds.length / 2)]!;
+const bare = median(bareRounds);
+const hub = median(hubRounds);
 console.table({ bareBroadcast: bare, deckhandHub: hub });
 const summary = {
   bareBroadcast: bare,
   deckhandHub: hub,
+  rounds: { bare: bareRounds, hub: hubRounds },
   goals: {
     hubP99Under100ms: hub.p99Ms <= 100,
-    everyMessageDelivered: hub.delivered === hub.expected,
+    everyMessageDelivered: hubRounds.every((r) => r.delivered === r.expected),
   },
 };
 console.log(summary.goals);

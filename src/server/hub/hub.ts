@@ -153,7 +153,8 @@ export class Hub {
   }
 
   private broadcast(events: StoreChangedEvent[]): void {
-    const messages = events.map((event) => JSON.stringify(event));
+    // Encoded once for all clients; sent as text frames without re-encoding.
+    const messages = events.map((event) => Buffer.from(JSON.stringify(event)));
     for (const ws of this.missedPongs.keys()) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       if (ws.bufferedAmount > this.limits.maxBufferedBytes) {
@@ -164,7 +165,7 @@ export class Hub {
         this.closeClient(ws, closeTooSlow, 'client is too slow');
         continue;
       }
-      for (const message of messages) ws.send(message);
+      for (const message of messages) ws.send(message, { binary: false });
     }
   }
 
