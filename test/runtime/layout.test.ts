@@ -1,12 +1,11 @@
 // The container image's runtime stage, reproduced without a container engine:
 // only production dependencies are installed, and `deckhand serve` must start
 // and become ready from that layout alone.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importedPackages, prepareRuntimeLayout, readManifest, repoRoot } from './layout';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox';
 import { get, start, stop, waitFor, type Started } from './processes';
 
 const devOnlyPackages = ['vite', 'react', 'react-dom', 'vitest', 'typescript', 'esbuild', 'eslint'];
@@ -27,22 +26,13 @@ function listeningUrl(output: string): string | undefined {
 
 describe('runtime layout of the container image', () => {
   let runtimeDir = '';
-  let workDir = '';
-  let sandbox: Sandbox | undefined;
+  let sandbox: TestSandbox | undefined;
   let server: Started | undefined;
   let serverUrl = '';
 
   beforeAll(async () => {
     runtimeDir = prepareRuntimeLayout();
-    workDir = mkdtempSync(join(tmpdir(), 'deckhand-runtime-kube-'));
-    const kubeconfig = join(workDir, 'kubeconfig');
-
-    sandbox = await startSandbox({
-      host: '127.0.0.1',
-      port: 0,
-      kubeconfigOut: kubeconfig,
-      clusters: 3,
-    });
+    sandbox = await startTestSandbox({ clusters: 3 });
 
     server = start({
       command: process.execPath,
@@ -50,7 +40,7 @@ describe('runtime layout of the container image', () => {
         'bin/deckhand',
         'serve',
         '--kubeconfig',
-        kubeconfig,
+        sandbox.kubeconfigPath,
         '--listen',
         '127.0.0.1:0',
         '--scrape-via',
@@ -68,9 +58,7 @@ describe('runtime layout of the container image', () => {
   afterAll(async () => {
     if (server !== undefined) await stop(server);
     await sandbox?.close();
-    for (const dir of [runtimeDir, workDir]) {
-      if (dir !== '') rmSync(dir, { recursive: true, force: true });
-    }
+    if (runtimeDir !== '') rmSync(runtimeDir, { recursive: true, force: true });
   });
 
   it('installs no development-only package', () => {
