@@ -185,7 +185,7 @@ describe('creating an on-demand backup', () => {
     expect(response.json()).toEqual({ error: 'request body is too large' });
   });
 
-  it('answers 503 with Retry-After when the API server is overloaded, creating nothing', async () => {
+  it('answers 503 with Retry-After when the API server is overloaded', async () => {
     const before = harness.list('backups', 'team-a').length;
     harness.sandbox.faults.failNext({ count: 1, status: 429, retryAfterSeconds: 7 });
     const response = await post({});

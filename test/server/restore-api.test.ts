@@ -208,7 +208,7 @@ describe.each(cases)('restoring $title', (testCase) => {
 });
 
 describe('a restore dry run', () => {
-  it('validates with the API server, answers 200 with the same payload, and creates nothing', async () => {
+  it('is validated by the API server and answers 200, creating nothing', async () => {
     const targetName = uniqueTarget();
     const body = { backupName: nameOf(backups.inTree[0]), targetNamespace: 'team-b', targetName };
     const response = await restore(body, { query: '?dryRun=true' });

@@ -165,7 +165,7 @@ describe('restore manifests', () => {
     });
   });
 
-  it('point the plugin at the same ObjectStore and server name without making it a WAL archiver', () => {
+  it('read through the plugin with the source ObjectStore, never as a WAL archiver', () => {
     const spec = build(shapes[5]!).manifest.spec as JsonObject;
     expect(spec.externalClusters).toEqual([
       {
@@ -295,10 +295,18 @@ describe('the copy of the source spec', () => {
     expect(validateCluster(manifest)).toEqual([]);
     expect(checkRecoveryRules(manifest)).toEqual([]);
     expect(restoreWarnings(plan, richSource)).toEqual([
-      'WAL archiving and backups are not configured on the new cluster "alpha-restore" in namespace "team-b": configure them with a destination or server name of its own (not the source\'s) before relying on it',
-      'the object store credentials referenced by the source\'s backup configuration must exist in namespace "team-b", under the same names',
-      'the object store\'s CA certificate referenced by the source must exist in namespace "team-b"',
-      'no point in time was given: recovery starts from backup "alpha-backup-20260324" and replays all WAL archived after it, so the new cluster reaches the latest state in the archive',
+      'WAL archiving and backups are not configured on the new cluster ' +
+        '"alpha-restore" in namespace "team-b": configure them with a ' +
+        "destination or server name of its own (not the source's) before " +
+        'relying on it',
+      "the object store credentials referenced by the source's backup " +
+        'configuration must exist in namespace "team-b", under the same ' +
+        'names',
+      "the object store's CA certificate referenced by the source " +
+        'must exist in namespace "team-b"',
+      'no point in time was given: recovery starts from backup "alpha-backup-20260324" ' +
+        'and replays all WAL archived after it, so the new cluster reaches ' +
+        'the latest state in the archive',
       'the ImageCatalog "pg" must exist in namespace "team-b"',
     ]);
     const preview = manifestPreview(manifest);

@@ -60,7 +60,8 @@ describe('refusing a restore', () => {
     [{ backupName: 'x', targetNamespace: 'team-b' }, 'targetName is required'],
     [
       { backupName: 'x', targetNamespace: 'Team-B', targetName: 'y' },
-      'targetNamespace must be a lowercase RFC 1123 label (a-z, 0-9 and "-", at most 63 characters)',
+      'targetNamespace must be a lowercase RFC 1123 label (a-z, 0-9 ' +
+        'and "-", at most 63 characters)',
     ],
     [
       { backupName: 'x', targetNamespace: 'team-b', targetName: 'y_z' },
@@ -112,7 +113,9 @@ describe('refusing a restore', () => {
     const response = await restore({ ...latest(), backupName: nameOf(backups.snapshot) });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
-      error: `volumeSnapshot backup "${nameOf(backups.snapshot)}" can only be restored in its own namespace "team-a"`,
+      error:
+        `volumeSnapshot backup "${nameOf(backups.snapshot)}" can only ` +
+        `be restored in its own namespace "team-a"`,
     });
   });
 
@@ -159,7 +162,8 @@ describe('refusing a restore', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatch(
       new RegExp(
-        `^pitrTargetTime ${after} is outside the recoverability window \\(.+ to ${stoppedAt(newest)}\\)$`,
+        `^pitrTargetTime ${after} is outside the recoverability window ` +
+          `\\(.+ to ${stoppedAt(newest)}\\)$`,
       ),
     );
   });
@@ -194,11 +198,12 @@ describe('refusing a restore', () => {
     expect(response.statusCode).toBe(409);
     expect(response.json()).toEqual({
       error:
-        'cluster "plain" in namespace "team-a" does not advertise point-in-time recovery data for barmanObjectStore backups',
+        'cluster "plain" in namespace "team-a" does not advertise point-in-time ' +
+        'recovery data for barmanObjectStore backups',
     });
   });
 
-  it('answers 409 when the target already exists, from the API server as well as the cache', async () => {
+  it('answers 409 for an existing target, from the API server as well as the cache', async () => {
     const body = latest();
     expect((await restore(body)).statusCode).toBe(201);
     const second = await restore(body);

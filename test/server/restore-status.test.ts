@@ -104,7 +104,9 @@ describe('restore status', () => {
     });
     expect(created.statusCode).toBe(201);
     expect(created.json<RestoreResponse>().warnings).toContain(
-      'the Barman Cloud ObjectStore "minio-store" must exist in namespace "team-c" with the same configuration as in "team-a", together with the credentials it references',
+      'the Barman Cloud ObjectStore "minio-store" must exist in namespace ' +
+        '"team-c" with the same configuration as in "team-a", together ' +
+        'with the credentials it references',
     );
 
     const { last } = await followUntil({ namespace: 'team-c', name: 'gamma-restore' }, 'failed');
@@ -118,7 +120,8 @@ describe('restore status', () => {
       code: 404,
       body: {
         error:
-          'cluster "plain" in namespace "team-a" was not bootstrapped from a backup, so it has no restore status',
+          'cluster "plain" in namespace "team-a" was not bootstrapped from ' +
+          'a backup, so it has no restore status',
       },
     });
   });

@@ -122,7 +122,8 @@ export function planBackup(cluster: ClusterProjection, request: BackupRequest): 
   // CNPG fails every backup of a hibernated cluster ("cannot backup a hibernated cluster").
   if (cluster.annotations['cnpg.io/hibernation'] === 'on') {
     throw conflict(
-      `${describeCluster(cluster.namespace, cluster.name)} is hibernated, so CNPG cannot back it up`,
+      `${describeCluster(cluster.namespace, cluster.name)} is hibernated, ` +
+        `so CNPG cannot back it up`,
     );
   }
   const method = request.method ?? defaultMethod(cluster);

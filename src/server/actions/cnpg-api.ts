@@ -12,7 +12,8 @@ const cnpgGroupVersion = '/apis/postgresql.cnpg.io/v1';
 type CnpgPlural = 'clusters' | 'backups';
 
 function objectPath(options: { plural: CnpgPlural; namespace: string; name?: string }): string {
-  const base = `${cnpgGroupVersion}/namespaces/${encodeURIComponent(options.namespace)}/${options.plural}`;
+  const namespace = encodeURIComponent(options.namespace);
+  const base = `${cnpgGroupVersion}/namespaces/${namespace}/${options.plural}`;
   return options.name === undefined ? base : `${base}/${encodeURIComponent(options.name)}`;
 }
 

@@ -90,7 +90,9 @@ describe('Kubernetes calls of actions', () => {
     );
     expect(await refusalOf(createBackup(forbidden))).toMatchObject({
       status: 403,
-      text: 'Deckhand is not allowed to create backups in namespace "team-a": backups is forbidden: User "x" cannot create',
+      text:
+        'Deckhand is not allowed to create backups in namespace "team-a": ' +
+        'backups is forbidden: User "x" cannot create',
     });
     const invalid = await kubeApi((_req, res) =>
       status(res, 422, {
@@ -160,7 +162,9 @@ describe('a Kubernetes call that gets no answer', () => {
     });
     expect([error.statusCode, error.message]).toEqual([
       503,
-      'the Kubernetes API could not create clusters right now: it did not answer in time; the object may have been created anyway, check before trying again',
+      'the Kubernetes API could not create clusters right now: it did ' +
+        'not answer in time; the object may have been created anyway, ' +
+        'check before trying again',
     ]);
   });
 

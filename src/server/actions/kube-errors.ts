@@ -55,7 +55,9 @@ export function refusalToError(response: KubeResponse, context: RefusalContext):
   if (code === 403) {
     return new ActionError({
       statusCode: 403,
-      message: `Deckhand is not allowed to ${context.verb} in namespace "${context.namespace}": ${detail}`,
+      message:
+        `Deckhand is not allowed to ${context.verb} in namespace "${context.namespace}": ` +
+        `${detail}`,
     });
   }
   if (code === 400 || code === 422) return badRequest(detail);

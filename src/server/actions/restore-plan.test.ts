@@ -72,7 +72,9 @@ describe('parsing a restore request', () => {
     const body = { backupName: 'b', targetNamespace: 'team-a', targetName: 'alpha' };
     expect(refusal(() => parseRestoreRequest(body, source))).toEqual({
       status: 400,
-      text: 'the restore target must not overwrite the source cluster "alpha" in namespace "team-a"',
+      text:
+        'the restore target must not overwrite the source cluster "alpha" ' +
+        'in namespace "team-a"',
     });
   });
 
@@ -108,7 +110,9 @@ describe('planning a restore', () => {
   it('refuses a backup that is not completed, with its phase', () => {
     expect(refusal(() => plan({ backup: { phase: 'running' } }))).toEqual({
       status: 409,
-      text: 'backup "alpha-backup-20260324" in namespace "team-a" is not completed (phase "running")',
+      text:
+        'backup "alpha-backup-20260324" in namespace "team-a" is not ' +
+        'completed (phase "running")',
     });
   });
 
@@ -123,7 +127,9 @@ describe('planning a restore', () => {
     const backup = { method: 'volumeSnapshot' as const };
     expect(refusal(() => plan({ backup, sourceKind: 'volumeSnapshot' }))).toEqual({
       status: 400,
-      text: 'volumeSnapshot backup "alpha-backup-20260324" can only be restored in its own namespace "team-a"',
+      text:
+        'volumeSnapshot backup "alpha-backup-20260324" can only be restored ' +
+        'in its own namespace "team-a"',
     });
   });
 
@@ -140,7 +146,9 @@ describe('planning a restore', () => {
     const body = { pitrTargetTime: '2026-03-24T12:00:00Z' };
     expect(refusal(() => plan({ body }))).toEqual({
       status: 400,
-      text: 'pitrTargetTime 2026-03-24T12:00:00Z is outside the recoverability window (2026-03-24T10:00:00Z to 2026-03-24T11:30:00Z)',
+      text:
+        'pitrTargetTime 2026-03-24T12:00:00Z is outside the recoverability ' +
+        'window (2026-03-24T10:00:00Z to 2026-03-24T11:30:00Z)',
     });
   });
 
@@ -148,7 +156,10 @@ describe('planning a restore', () => {
     const body = { pitrTargetTime: '2026-03-24T10:30:00Z' };
     expect(refusal(() => plan({ body }))).toEqual({
       status: 400,
-      text: 'pitrTargetTime 2026-03-24T10:30:00Z is before backup "alpha-backup-20260324" completed (2026-03-24T11:05:00Z); choose an earlier backup or a later time',
+      text:
+        'pitrTargetTime 2026-03-24T10:30:00Z is before backup "alpha-backup-20260324" ' +
+        'completed (2026-03-24T11:05:00Z); choose an earlier backup or ' +
+        'a later time',
     });
   });
 
@@ -156,7 +167,9 @@ describe('planning a restore', () => {
     const body = { pitrTargetTime: '2026-03-24T11:15:00Z' };
     expect(refusal(() => plan({ body, window: undefined }))).toEqual({
       status: 409,
-      text: 'cluster "alpha" in namespace "team-a" does not advertise point-in-time recovery data for barmanObjectStore backups',
+      text:
+        'cluster "alpha" in namespace "team-a" does not advertise point-in-time ' +
+        'recovery data for barmanObjectStore backups',
     });
   });
 
@@ -164,7 +177,10 @@ describe('planning a restore', () => {
     const body = { targetName: 'a'.repeat(48) };
     expect(refusal(() => plan({ body }))).toEqual({
       status: 400,
-      text: `targetName "${'a'.repeat(48)}" is too long: CNPG derives names such as "${'a'.repeat(48)}-1-full-recovery" that must fit in 63 characters, so at most 47 characters are possible`,
+      text:
+        `targetName "${'a'.repeat(48)}" is too long: CNPG derives names ` +
+        `such as "${'a'.repeat(48)}-1-full-recovery" that must fit in ` +
+        `63 characters, so at most 47 characters are possible`,
     });
     expect(plan({ body: { targetName: 'a'.repeat(47) } }).target.name).toHaveLength(47);
   });
@@ -173,7 +189,10 @@ describe('planning a restore', () => {
     const backup = { method: 'plugin' as const, pluginName: 'example.io/backup' };
     expect(refusal(() => plan({ backup, sourceKind: 'plugin' }))).toEqual({
       status: 400,
-      text: 'restoring backups taken by plugin "example.io/backup" is not supported; only barman-cloud.cloudnative-pg.io backups can be restored',
+      text:
+        'restoring backups taken by plugin "example.io/backup" is not ' +
+        'supported; only barman-cloud.cloudnative-pg.io backups can be ' +
+        'restored',
     });
   });
 

@@ -53,7 +53,8 @@ function checkBackup(input: PlanInput): void {
   if (backup.phase !== 'completed') {
     const phase = backup.phase === '' ? 'pending' : backup.phase;
     throw conflict(
-      `backup "${backup.name}" in namespace "${backup.namespace}" is not completed (phase "${phase}")`,
+      `backup "${backup.name}" in namespace "${backup.namespace}" is ` +
+        `not completed (phase "${phase}")`,
     );
   }
 }
@@ -66,7 +67,8 @@ function checkSnapshotRules(input: PlanInput): void {
   }
   if (request.targetNamespace !== backup.namespace) {
     throw badRequest(
-      `volumeSnapshot backup "${backup.name}" can only be restored in its own namespace "${backup.namespace}"`,
+      `volumeSnapshot backup "${backup.name}" can only be restored ` +
+        `in its own namespace "${backup.namespace}"`,
     );
   }
 }
@@ -78,7 +80,9 @@ function checkTargetName(input: PlanInput): void {
   if (derived === undefined) return;
   const limit = maxTargetNameLength({ isSnapshotRecovery });
   throw badRequest(
-    `targetName "${name}" is too long: CNPG derives names such as "${derived}" that must fit in 63 characters, so at most ${limit} characters are possible`,
+    `targetName "${name}" is too long: CNPG derives names such as ` +
+      `"${derived}" that must fit in 63 characters, so at most ${limit} ` +
+      `characters are possible`,
   );
 }
 
@@ -95,19 +99,23 @@ function checkPitr(input: PlanInput): void {
   const end = timeOf(window?.end);
   if (start === undefined || end === undefined) {
     throw conflict(
-      `${describeCluster(source.namespace, source.name)} does not advertise point-in-time recovery data for ${backup.method} backups`,
+      `${describeCluster(source.namespace, source.name)} does not advertise ` +
+        `point-in-time recovery data for ${backup.method} backups`,
     );
   }
   const target = request.pitrTarget;
   if (target.epochMs < start || target.epochMs > end) {
     throw badRequest(
-      `pitrTargetTime ${target.canonical} is outside the recoverability window (${window?.start ?? ''} to ${window?.end ?? ''})`,
+      `pitrTargetTime ${target.canonical} is outside the recoverability ` +
+        `window (${window?.start ?? ''} to ${window?.end ?? ''})`,
     );
   }
   const stoppedAt = timeOf(backup.stoppedAt);
   if (stoppedAt !== undefined && target.epochMs < stoppedAt) {
     throw badRequest(
-      `pitrTargetTime ${target.canonical} is before backup "${backup.name}" completed (${backup.stoppedAt ?? ''}); choose an earlier backup or a later time`,
+      `pitrTargetTime ${target.canonical} is before backup "${backup.name}" ` +
+        `completed (${backup.stoppedAt ?? ''}); choose an earlier backup ` +
+        `or a later time`,
     );
   }
 }
@@ -126,7 +134,9 @@ function planObjectStoreSource(input: PlanInput): Pick<RestorePlan, 'serverName'
   const store = getRecord(input.sourceCluster, ['spec', 'backup', 'barmanObjectStore']);
   if (store === undefined) {
     throw conflict(
-      `${describeCluster(input.source.namespace, input.source.name)} is not configured for barmanObjectStore backups any more, so its object store cannot be read from another namespace`,
+      `${describeCluster(input.source.namespace, input.source.name)} ` +
+        `is not configured for barmanObjectStore backups any more, so ` +
+        `its object store cannot be read from another namespace`,
     );
   }
   return { serverName: inTreeServerName(input) };
@@ -145,7 +155,8 @@ function planPluginSource(input: PlanInput): Pick<RestorePlan, 'serverName' | 'p
   const pluginName = backup.pluginName ?? barmanCloudPlugin;
   if (pluginName !== barmanCloudPlugin) {
     throw badRequest(
-      `restoring backups taken by plugin "${pluginName}" is not supported; only ${barmanCloudPlugin} backups can be restored`,
+      `restoring backups taken by plugin "${pluginName}" is not supported; ` +
+        `only ${barmanCloudPlugin} backups can be restored`,
     );
   }
   const entry = findPluginEntry(input.sourceCluster, pluginName);
@@ -153,7 +164,9 @@ function planPluginSource(input: PlanInput): Pick<RestorePlan, 'serverName' | 'p
   const barmanObjectName = parameters.barmanObjectName;
   if (entry === undefined || barmanObjectName === undefined || barmanObjectName === '') {
     throw conflict(
-      `${describeCluster(source.namespace, source.name)} is not configured for plugin backups any more, so the ObjectStore holding backup "${backup.name}" is unknown`,
+      `${describeCluster(source.namespace, source.name)} is not configured ` +
+        `for plugin backups any more, so the ObjectStore holding backup ` +
+        `"${backup.name}" is unknown`,
     );
   }
   return {

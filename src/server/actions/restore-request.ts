@@ -49,7 +49,8 @@ export function parseRestoreRequest(
   checkLabel(targetName, 'targetName');
   if (targetNamespace === source.namespace && targetName === source.name) {
     throw badRequest(
-      `the restore target must not overwrite the source ${describeCluster(source.namespace, source.name)}`,
+      `the restore target must not overwrite the source ` +
+        describeCluster(source.namespace, source.name),
     );
   }
 

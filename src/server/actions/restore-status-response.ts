@@ -20,7 +20,8 @@ export function restoreStatusResponse(options: {
   if (cluster === undefined) throw clusterNotFound(namespace, name);
   if (!cluster.isRecoveryBootstrap) {
     throw notFound(
-      `${describeCluster(namespace, name)} was not bootstrapped from a backup, so it has no restore status`,
+      `${describeCluster(namespace, name)} was not bootstrapped from ` +
+        `a backup, so it has no restore status`,
     );
   }
   const response: RestoreStatusResponse = {

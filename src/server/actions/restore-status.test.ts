@@ -135,7 +135,9 @@ describe('restore status', () => {
     });
     const later = new Date('2026-03-24T12:45:00Z');
     expect(deriveRestoreStatus(cluster, later).message).toBe(
-      "restoring the backup and replaying WAL (CNPG: Setting up primary); it has been recovering for 45 minutes, longer than expected: check the cluster's events and its recovery job",
+      'restoring the backup and replaying WAL (CNPG: Setting up primary); ' +
+        'it has been recovering for 45 minutes, longer than expected: ' +
+        "check the cluster's events and its recovery job",
     );
     expect(
       deriveRestoreStatus(cluster, later, { stuckAfterMs: 60 * 60_000 }).message,

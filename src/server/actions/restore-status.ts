@@ -72,7 +72,10 @@ function stuckNote(options: {
 }) {
   const minutes = minutesSince(options.since, options.now);
   if (minutes === undefined || minutes * 60_000 < options.limitMs) return '';
-  return `; it has been ${options.doing} for ${minutes} minutes, longer than expected: check the cluster's events and its recovery job`;
+  return (
+    `; it has been ${options.doing} for ${minutes} minutes, longer ` +
+    `than expected: check the cluster's events and its recovery job`
+  );
 }
 
 function failed(cluster: ClusterProjection, base: RestoreTimestamps): RestoreStatus {
@@ -145,7 +148,9 @@ function recovering(
     return {
       phase: 'recovering',
       phaseReason: 'starting instances',
-      message: `data restored; waiting for ${cluster.readyInstances} of ${cluster.desiredInstances} instances to be ready${phaseText}${note}`,
+      message:
+        `data restored; waiting for ${cluster.readyInstances} of ${cluster.desiredInstances} ` +
+        `instances to be ready${phaseText}${note}`,
       timestamps,
     };
   }
@@ -170,7 +175,9 @@ function bootstrapping(
   const status: RestoreStatus = {
     phase: 'bootstrapping',
     phaseReason: 'waiting for operator',
-    message: `restore cluster resource created; waiting for the CNPG operator to start recovery${note}`,
+    message:
+      `restore cluster resource created; waiting for the CNPG operator ` +
+      `to start recovery${note}`,
     timestamps: withLastTransition(base),
   };
   return status;

@@ -6,13 +6,22 @@ import { imageCatalogOf } from './source-spec';
 
 function archivingWarning(plan: RestorePlan): string {
   const { namespace, name } = plan.target;
-  return `WAL archiving and backups are not configured on the new cluster "${name}" in namespace "${namespace}": configure them with a destination or server name of its own (not the source's) before relying on it`;
+  return (
+    `WAL archiving and backups are not configured on the new cluster ` +
+    `"${name}" in namespace "${namespace}": configure them with a ` +
+    `destination or server name of its own (not the source's) before ` +
+    `relying on it`
+  );
 }
 
 function latestStateWarning(plan: RestorePlan): string | undefined {
   if (plan.pitrTargetTime !== undefined || plan.backup.method === 'volumeSnapshot')
     return undefined;
-  return `no point in time was given: recovery starts from backup "${plan.backup.name}" and replays all WAL archived after it, so the new cluster reaches the latest state in the archive`;
+  return (
+    `no point in time was given: recovery starts from backup "${plan.backup.name}" ` +
+    `and replays all WAL archived after it, so the new cluster reaches ` +
+    `the latest state in the archive`
+  );
 }
 
 function credentialWarnings(plan: RestorePlan, sourceCluster: JsonObject): string[] {
@@ -20,11 +29,14 @@ function credentialWarnings(plan: RestorePlan, sourceCluster: JsonObject): strin
   if (plan.shape === 'object-store-source') {
     const store = getRecord(sourceCluster, ['spec', 'backup', 'barmanObjectStore']) ?? {};
     const warnings = [
-      `the object store credentials referenced by the source's backup configuration must exist in namespace "${namespace}", under the same names`,
+      `the object store credentials referenced by the source's backup ` +
+        `configuration must exist in namespace "${namespace}", under ` +
+        `the same names`,
     ];
     if (store.endpointCA !== undefined) {
       warnings.push(
-        `the object store's CA certificate referenced by the source must exist in namespace "${namespace}"`,
+        `the object store's CA certificate referenced by the source must ` +
+          `exist in namespace "${namespace}"`,
       );
     }
     return warnings;
@@ -35,7 +47,10 @@ function credentialWarnings(plan: RestorePlan, sourceCluster: JsonObject): strin
     namespace !== plan.source.namespace
   ) {
     return [
-      `the Barman Cloud ObjectStore "${plan.plugin.barmanObjectName}" must exist in namespace "${namespace}" with the same configuration as in "${plan.source.namespace}", together with the credentials it references`,
+      `the Barman Cloud ObjectStore "${plan.plugin.barmanObjectName}" ` +
+        `must exist in namespace "${namespace}" with the same configuration ` +
+        `as in "${plan.source.namespace}", together with the credentials ` +
+        `it references`,
     ];
   }
   return [];
@@ -50,7 +65,10 @@ function imageCatalogWarning(plan: RestorePlan, sourceCluster: JsonObject): stri
 
 function snapshotWarning(plan: RestorePlan): string | undefined {
   if (plan.backup.method !== 'volumeSnapshot') return undefined;
-  return `the VolumeSnapshots of backup "${plan.backup.name}" must still exist until the new cluster is ready`;
+  return (
+    `the VolumeSnapshots of backup "${plan.backup.name}" must still ` +
+    `exist until the new cluster is ready`
+  );
 }
 
 /** Warnings for the response, most important first. */

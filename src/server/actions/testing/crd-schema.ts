@@ -39,7 +39,8 @@ export function crdValidator(file: string): (object: unknown) => string[] {
     if (validate(object)) return [];
     return (validate.errors ?? []).map(
       (error: ErrorObject) =>
-        `${error.instancePath || '/'} ${error.message ?? 'is invalid'} ${JSON.stringify(error.params)}`,
+        `${error.instancePath || '/'} ${error.message ?? 'is invalid'} ` +
+        `${JSON.stringify(error.params)}`,
     );
   };
 }
