@@ -203,6 +203,18 @@ describe('the /ws hub', () => {
     refused.terminate();
   });
 
+  it('refuses upgrades beyond the client limit with 503', async () => {
+    const { url } = await startHub({ limits: { maxClients: 1 } });
+    await connect(url);
+    const extra = new WebSocket(url);
+    extra.on('error', () => undefined);
+    const status = await new Promise<number>((resolve) =>
+      extra.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(503);
+    extra.terminate();
+  });
+
   it('answers upgrades on other paths with 404', async () => {
     const { url } = await startHub();
     const other = new WebSocket(url.replace('/ws', '/other'));

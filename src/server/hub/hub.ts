@@ -25,6 +25,8 @@ export interface HubLimits {
   maxPayloadBytes: number;
   /** How long a closing client gets to finish the close handshake. */
   closeGraceMs: number;
+  /** Connected clients at most; further upgrades get 503. */
+  maxClients: number;
 }
 
 export const defaultHubLimits: HubLimits = {
@@ -34,6 +36,7 @@ export const defaultHubLimits: HubLimits = {
   maxBufferedBytes: 1024 * 1024,
   maxPayloadBytes: 4 * 1024,
   closeGraceMs: 1_000,
+  maxClients: 10_000,
 };
 
 export interface HubOptions {
@@ -132,6 +135,13 @@ export class Hub {
     const path = (request.url ?? '').split('?', 1)[0];
     if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'route not found');
     if (this.isStopping) return rejectUpgrade(socket, 503, 'server is shutting down');
+    if (this.missedPongs.size >= this.limits.maxClients) {
+      this.options.logger.warn(
+        { clients: this.missedPongs.size },
+        'websocket client limit reached',
+      );
+      return rejectUpgrade(socket, 503, 'too many live-update clients');
+    }
 
     const refused = refusal(request, this.allowedOrigins);
     if (refused !== undefined) {
@@ -142,6 +152,11 @@ export class Hub {
   }
 
   private accept(ws: WebSocket): void {
+    // The handshake may finish after close() began; such a socket is let go at once.
+    if (this.isStopping) {
+      ws.close(closeGoingAway, 'server is shutting down');
+      return;
+    }
     this.missedPongs.set(ws, 0);
     ws.on('pong', () => this.missedPongs.set(ws, 0));
     ws.on('message', (_data, isBinary) =>
