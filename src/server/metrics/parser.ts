@@ -70,6 +70,7 @@ export class ExpositionParser {
   private pending = '';
   private lineNumber = 0;
   private isAtEof = false;
+  private lastSkipped = '';
   private error: string | undefined;
   private sampleCount = 0;
   private duplicateCount = 0;
@@ -170,13 +171,16 @@ export class ExpositionParser {
     if (first === end) return;
     if (this.isAtEof) throw new LineError('content after # EOF');
     if (text.charCodeAt(first) === HASH) {
-      this.parseComment(text.slice(first, end));
+      // HELP lines can be long and are never read: only TYPE and EOF are sliced.
+      if (isTypeOrEof(text, first)) this.parseComment(text.slice(first, end));
       return;
     }
 
     this.sampleCount += 1;
+    if (this.isRepeatOfSkipped(text, first)) return;
     const nameEnd = scanName(text, first, end);
     const name = this.wantedName(text, first, nameEnd);
+    if (name === undefined) this.lastSkipped = text.slice(first, nameEnd);
     if (name === undefined) return;
     const filter = this.only.get(name);
     if (filter !== undefined) {
@@ -184,6 +188,17 @@ export class ExpositionParser {
     }
     const sample = parseSample(text.slice(first, end), name, nameEnd - first);
     if (filter === undefined || sample.labels[filter.label] === filter.value) this.keep(sample);
+  }
+
+  /**
+   * Series of one family come in a row, so a line starting with the name just
+   * skipped (and then `{` or a blank) is skipped without scanning its name.
+   */
+  private isRepeatOfSkipped(text: string, first: number): boolean {
+    const skipped = this.lastSkipped;
+    if (skipped === '' || !text.startsWith(skipped, first)) return false;
+    const next = text.charCodeAt(first + skipped.length);
+    return next === 123 || next === 32 || next === 9;
   }
 
   private wantedName(text: string, start: number, end: number): string | undefined {
@@ -226,6 +241,13 @@ export function parseExposition(text: string, options: ParserOptions): ParseResu
 }
 
 const HASH = 35;
+
+/** `# TYPE` or `# EOF`, allowing several blanks after the `#`. */
+function isTypeOrEof(text: string, first: number): boolean {
+  let position = first + 1;
+  while (text.charCodeAt(position) === 32 || text.charCodeAt(position) === 9) position += 1;
+  return text.startsWith('TYPE', position) || text.startsWith('EOF', position);
+}
 
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 13;
