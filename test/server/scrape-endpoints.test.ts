@@ -169,6 +169,22 @@ describe('scrapes through the API server pod proxy', () => {
     expect(seen[0]?.url).toBe('/api/v1/namespaces/team-a/pods/https:alpha-1:9187/proxy/metrics');
   });
 
+  it('keeps a path prefix of the API server URL', async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'test', server: 'https://127.0.0.1:6443/k8s/clusters/c-1/' }],
+      users: [{ name: 'test', token: 'secret-token' }],
+      contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
+      currentContext: 'test',
+    });
+    const factory = new EndpointFactory({ scrapeVia: 'proxy', kubeConfig });
+    factories.push(factory);
+    const target = await factory.endpoint(aSpec(9187));
+    expect(target.url.pathname).toBe(
+      '/k8s/clusters/c-1/api/v1/namespaces/team-a/pods/alpha-1:9187/proxy/metrics',
+    );
+  });
+
   it('reports proxy errors with the API server address redacted', async () => {
     const port = await apiServer(503);
     const factory = new EndpointFactory({ scrapeVia: 'proxy', kubeConfig: kubeConfigFor(port) });

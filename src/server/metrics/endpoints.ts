@@ -74,7 +74,9 @@ export class EndpointFactory {
     // `https:` before the pod name makes the API server talk TLS to the exporter.
     const podRef = `${spec.isTls ? 'https:' : ''}${encodeURIComponent(spec.podName)}:${spec.port}`;
     const path = `/api/v1/namespaces/${encodeURIComponent(spec.namespace)}/pods/${podRef}/proxy/metrics`;
-    const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
+    // Appended, not resolved: an API server behind a path prefix (Rancher,
+    // some gateways) keeps its prefix.
+    const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
     const { headers, ...tls } = await this.proxyCredentials();
     return {
       url,
