@@ -1,8 +1,5 @@
-// Verbs on resources: list, watch, get, create, update, patch, delete, with
-// the request checks kube-apiserver makes before the storage layer sees the
-// object.
+// Verbs on resources: list, watch, get, create, update, patch, delete.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import {
   ApiError,
   badRequest,
@@ -15,7 +12,16 @@ import { apiVersionOf } from '../store/resources';
 import type { KubeObject, ListOptions, ObjectStore, WriteOptions } from '../store/types';
 import { mediaType, parseJson, readBody, sendJson, wantsTable } from './http';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
-import { decodeDeleteOptions, decodeNamespace, readEnvelope } from './protobuf';
+import {
+  checkKind,
+  checkName,
+  checkNamespace,
+  deleteOptionsOf,
+  dryRunOf,
+  isObject,
+  readObject,
+  writeOptions,
+} from './request';
 import type { ResourceTarget } from './router';
 import { toTable } from './table';
 import type { WatchRegistry } from './watch';
@@ -32,80 +38,11 @@ interface Call {
   target: ResourceTarget;
 }
 
-const protobufType = 'application/vnd.kubernetes.protobuf';
 const patchTypes = ['application/json-patch+json', 'application/merge-patch+json'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function dryRunOf(url: URL): boolean {
-  const values = url.searchParams.getAll('dryRun');
-  for (const value of values) {
-    if (value !== 'All') {
-      throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
-    }
-  }
-  return values.length > 0;
-}
 
 function includeObject(url: URL): 'None' | 'Metadata' | 'Object' {
   const value = url.searchParams.get('includeObject');
   return value === 'None' || value === 'Object' ? value : 'Metadata';
-}
-
-/** Decodes a JSON, YAML or (Namespace-only) protobuf body into an object. */
-async function readObject(call: Call): Promise<KubeObject> {
-  const body = await readBody(call.req);
-  const type = mediaType(call.req.headers['content-type']);
-  let value: unknown;
-  if (type === protobufType) {
-    const envelope = readEnvelope(body);
-    if (call.target.resource.resource !== 'namespaces' || call.target.resource.group !== '') {
-      throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
-    }
-    value = decodeNamespace(envelope);
-  } else if (type === 'application/yaml') {
-    try {
-      value = parseYaml(body.toString('utf8'));
-    } catch (error) {
-      throw badRequest(
-        `error decoding YAML: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  } else if (type === 'application/json' || type === '') {
-    value = parseJson(body);
-  } else {
-    throw unsupportedMediaType(type, ['application/json', 'application/yaml', protobufType]);
-  }
-  if (!isObject(value) || !isObject(value.metadata ?? {})) {
-    throw badRequest('the request body must be a Kubernetes object');
-  }
-  const object = value as KubeObject;
-  object.metadata ??= { name: '' };
-  return object;
-}
-
-function checkKind(call: Call, object: KubeObject): void {
-  const { resource } = call.target;
-  if (object.kind !== resource.kind || object.apiVersion !== apiVersionOf(resource)) {
-    throw badRequest(
-      `the API version in the data (${String(object.apiVersion)}) and kind (${String(object.kind)}) ` +
-        `do not match the request (${apiVersionOf(resource)}, Kind=${resource.kind})`,
-    );
-  }
-}
-
-function checkNamespace(call: Call, object: KubeObject): void {
-  const { resource, namespace } = call.target;
-  if (!resource.namespaced) return;
-  const given = object.metadata.namespace;
-  if (given !== undefined && given !== '' && given !== namespace) {
-    throw badRequest(
-      'the namespace of the provided object does not match the namespace sent on the request',
-    );
-  }
-  if (namespace !== undefined) object.metadata.namespace = namespace;
 }
 
 function listOptions(call: Call): ListOptions {
@@ -196,40 +133,7 @@ async function create(context: HandlerContext, call: Call): Promise<void> {
   });
 }
 
-function checkName(target: ResourceTarget & { name: string }, object: KubeObject): void {
-  const given = object.metadata.name;
-  if (given !== undefined && given !== '' && given !== target.name) {
-    throw badRequest(
-      `the name of the object (${given}) does not match the name on the URL (${target.name})`,
-    );
-  }
-  object.metadata.name = target.name;
-}
-
-const fieldValidations = ['Strict', 'Warn', 'Ignore'] as const;
 const propagationPolicies = ['Orphan', 'Background', 'Foreground'] as const;
-
-function fieldValidationOf(url: URL): WriteOptions['fieldValidation'] {
-  const value = url.searchParams.get('fieldValidation');
-  if (value === null || value === '') return 'Warn';
-  const known = fieldValidations.find((entry) => entry === value);
-  if (known === undefined) {
-    throw badRequest(
-      `fieldValidation: Unsupported value: "${value}": supported values: "Ignore", "Strict", "Warn"`,
-    );
-  }
-  return known;
-}
-
-function writeOptions(call: Call): WriteOptions {
-  const options: WriteOptions = {
-    dryRun: dryRunOf(call.url),
-    fieldValidation: fieldValidationOf(call.url),
-    warnings: [],
-  };
-  if (call.target.subresource !== undefined) options.subresource = call.target.subresource;
-  return options;
-}
 
 /** Sends the object with the write's warnings as `Warning: 299` headers, as the apiserver does. */
 function sendWritten(
@@ -306,15 +210,6 @@ async function patch(
     object: context.store.update(target.resource, object, options),
     options,
   });
-}
-
-async function deleteOptionsOf(call: Call): Promise<Record<string, unknown>> {
-  const body = await readBody(call.req);
-  if (body.length === 0) return {};
-  const type = mediaType(call.req.headers['content-type']);
-  const value = type === protobufType ? decodeDeleteOptions(readEnvelope(body)) : parseJson(body);
-  if (!isObject(value)) throw badRequest('DeleteOptions must be a JSON object');
-  return value;
 }
 
 function checkPreconditions(

@@ -130,6 +130,36 @@ function podColumns(): Column[] {
       String(statuses(object).reduce((sum, status) => sum + Number(status.restartCount ?? 0), 0)),
     ),
     ageColumn,
+    column('IP', 'string', (object) => String(object.status?.podIP ?? '<none>'), { priority: 1 }),
+    column('Node', 'string', (object) => String(object.spec?.nodeName ?? '<none>'), {
+      priority: 1,
+    }),
+  ];
+}
+
+function claimColumns(): Column[] {
+  const text = (value: unknown): Cell => (typeof value === 'string' ? value : '');
+  return [
+    nameColumn,
+    column('Status', 'string', (object) => text(object.status?.phase)),
+    column('Volume', 'string', (object) => text(object.spec?.volumeName)),
+    column('Capacity', 'string', (object) =>
+      text(readJsonPath(object, '.status.capacity.storage')),
+    ),
+    column('Access Modes', 'string', (object) => {
+      const modes = object.status?.accessModes;
+      const short: Record<string, string> = {
+        ReadWriteOnce: 'RWO',
+        ReadOnlyMany: 'ROX',
+        ReadWriteMany: 'RWX',
+        ReadWriteOncePod: 'RWOP',
+      };
+      return Array.isArray(modes)
+        ? modes.map((mode) => short[String(mode)] ?? String(mode)).join(',')
+        : '';
+    }),
+    column('StorageClass', 'string', (object) => text(object.spec?.storageClassName)),
+    ageColumn,
   ];
 }
 
@@ -153,6 +183,8 @@ function columnsFromPrinterColumns(printerColumns: PrinterColumn[]): Column[] {
 
 function columnsFor(resource: ResourceType): Column[] {
   if (resource.group === '' && resource.resource === 'pods') return podColumns();
+  if (resource.group === '' && resource.resource === 'persistentvolumeclaims')
+    return claimColumns();
   if (resource.group === '' && resource.resource === 'namespaces') {
     return [
       nameColumn,
