@@ -33,7 +33,7 @@ export function OverviewPage() {
           <Title order={1} size="h3">
             Clusters
           </Title>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dimmed" data-testid="shown-count">
             {items ? `${filtered.length} of ${items.length} shown` : ' '}
           </Text>
         </div>
