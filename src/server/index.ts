@@ -6,7 +6,6 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp, type RouteModule } from './api/app';
-import type { ApiDeps } from './api/deps';
 import { registerActionRoutes } from './api/routes/actions';
 import { registerMetricsRoutes } from './api/routes/metrics';
 import type { ServeConfig } from './config/serve-config';
@@ -54,20 +53,9 @@ function urlOf(host: string, port: number): string {
   return `http://${shown}:${port}/`;
 }
 
-export async function startServer(
-  config: ServeConfig,
-  options: StartServerOptions = {},
-): Promise<RunningServer> {
-  const logger =
-    options.logger ??
-    createLogger({
-      level: config.logLevel,
-      format: config.logFormat,
-      isColored: process.stdout.isTTY,
-    });
-  const kubeConfig =
-    options.kubeConfig ??
-    loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context });
+/** Store, reflectors and scraper: everything that runs whether or not anyone is connected. */
+function startBackground(options: { config: ServeConfig; kubeConfig: KubeConfig; logger: Logger }) {
+  const { config, kubeConfig, logger } = options;
   const store = new Store({ logger: logger.child({ component: 'store' }) });
   const reflectors = startReflectors({
     kubeConfig,
@@ -85,34 +73,60 @@ export async function startServer(
     ...(config.metricsCaFile === undefined ? {} : { caFile: config.metricsCaFile }),
     thresholds: config.thresholds,
   });
-
-  let isStopping = false;
-  const deps: ApiDeps = {
-    store,
-    metrics: scraper.metrics,
-    kubeConfig,
-    logger: logger.child({ component: 'api' }),
-    isReadOnly: config.isReadOnly,
-    now: () => new Date(),
-  };
-  const app = await buildApp(deps, {
-    webRoot: config.webRoot ?? defaultWebRoot(),
-    isStopping: () => isStopping,
-    routeModules: [registerMetricsRoutes, registerActionRoutes, ...(options.routeModules ?? [])],
-  });
-  const stopBackground = async () => {
+  const stop = async () => {
     await Promise.allSettled([scraper.stop(), reflectors.stop()]);
   };
+  return { store, metrics: scraper.metrics, stop };
+}
+
+export async function startServer(
+  config: ServeConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      format: config.logFormat,
+      isColored: process.stdout.isTTY,
+    });
+  const kubeConfig =
+    options.kubeConfig ??
+    loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context });
+  const background = startBackground({ config, kubeConfig, logger });
+  const { store, metrics } = background;
+
+  let isStopping = false;
+  let app: FastifyInstance;
   try {
+    app = await buildApp(
+      {
+        store,
+        metrics,
+        kubeConfig,
+        logger: logger.child({ component: 'api' }),
+        isReadOnly: config.isReadOnly,
+        now: () => new Date(),
+      },
+      {
+        webRoot: config.webRoot ?? defaultWebRoot(),
+        isStopping: () => isStopping,
+        routeModules: [
+          registerMetricsRoutes,
+          registerActionRoutes,
+          ...(options.routeModules ?? []),
+        ],
+      },
+    );
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {
-    await stopBackground();
+    await background.stop();
     throw error;
   }
 
   const hub = new Hub({
     store,
-    metrics: scraper.metrics,
+    metrics,
     logger: logger.child({ component: 'hub' }),
     allowedOrigins: config.allowedOrigins,
     ...(options.hubLimits === undefined ? {} : { limits: options.hubLimits }),
@@ -135,7 +149,7 @@ export async function startServer(
       await hub.close();
       await new Promise((resolve) => setTimeout(resolve, closeOptions.drainMs ?? 0));
       await app.close();
-      await stopBackground();
+      await background.stop();
       logger.info('stopped');
     })();
     return closing;
