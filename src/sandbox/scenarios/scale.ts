@@ -84,19 +84,25 @@ function seedCluster(options: {
 }): void {
   const { out, namespace: ns, name, now } = options;
   const store = out.store;
+  const podNames = Array.from({ length: instances }, (_, serial) => `${name}-${serial + 1}`);
+  const ips = podNames.map(() => options.ips.allocate());
+  const backupTimes = backupSchedule(now);
   const manifest = clusterManifest({
     namespace: ns,
     name,
     instances,
     spec: { backup: objectStoreBackup(`s3://scale/${ns}/`) },
   });
-  const created = store.create(must(store, 'postgresql.cnpg.io', 'clusters'), manifest);
-
-  const podNames = Array.from({ length: instances }, (_, serial) => `${name}-${serial + 1}`);
-  const ips = podNames.map((podName) =>
-    seedInstance({ out, cluster: created, podName, now, ips: options.ips }),
+  const created = out.create(
+    must(store, 'postgresql.cnpg.io', 'clusters'),
+    manifest,
+    healthyStatus({ name, podNames, ips, now, backupTimes }),
   );
-  const backupTimes = seedBackups({ out, cluster: created, now });
+
+  podNames.forEach((podName, position) =>
+    seedInstance({ out, cluster: created, podName, now, podIP: ips[position] ?? '' }),
+  );
+  seedBackups({ out, cluster: created, times: backupTimes });
   const schedule = scheduledBackup({
     namespace: ns,
     name: `${name}-daily`,
@@ -104,9 +110,20 @@ function seedCluster(options: {
     schedule: `0 ${options.index % 60} ${Math.floor(options.index / 60) % 24} * * *`,
   });
   out.create(must(store, 'postgresql.cnpg.io', 'scheduledbackups'), schedule);
+}
 
-  const stamp = rfc3339(now);
-  const status = {
+function healthyStatus(options: {
+  name: string;
+  podNames: string[];
+  ips: string[];
+  now: Date;
+  backupTimes: { started: Date; stopped: Date }[];
+}): Record<string, unknown> {
+  const { name, podNames } = options;
+  const stamp = rfc3339(options.now);
+  const first = rfc3339(options.backupTimes[0]?.stopped ?? options.now);
+  const last = rfc3339(options.backupTimes.at(-1)?.stopped ?? options.now);
+  return {
     phase: 'Cluster in healthy state',
     phaseReason: '',
     conditions: [
@@ -123,7 +140,7 @@ function seedCluster(options: {
     instancesReportedState: Object.fromEntries(
       podNames.map((podName, position) => [
         podName,
-        { isPrimary: position === 0, timeLineID: 1, ip: ips[position] },
+        { isPrimary: position === 0, timeLineID: 1, ip: options.ips[position] },
       ]),
     ),
     currentPrimary: podNames[0],
@@ -134,16 +151,21 @@ function seedCluster(options: {
     writeService: `${name}-rw`,
     readService: `${name}-r`,
     healthyPVC: podNames,
-    firstRecoverabilityPoint: backupTimes.first,
-    firstRecoverabilityPointByMethod: { barmanObjectStore: backupTimes.first },
-    lastSuccessfulBackup: backupTimes.last,
-    lastSuccessfulBackupByMethod: { barmanObjectStore: backupTimes.last },
+    firstRecoverabilityPoint: first,
+    firstRecoverabilityPointByMethod: { barmanObjectStore: first },
+    lastSuccessfulBackup: last,
+    lastSuccessfulBackupByMethod: { barmanObjectStore: last },
   };
-  store.update(
-    must(store, 'postgresql.cnpg.io', 'clusters'),
-    { ...created, status },
-    { subresource: 'status' },
-  );
+}
+
+/** Five hourly backups, the newest started an hour ago, each taking 90 seconds. */
+function backupSchedule(now: Date): { started: Date; stopped: Date }[] {
+  const times = [];
+  for (let age = backupsPerCluster; age >= 1; age -= 1) {
+    const started = new Date(now.getTime() - age * 3_600_000);
+    times.push({ started, stopped: new Date(started.getTime() + 90_000) });
+  }
+  return times;
 }
 
 function seedInstance(options: {
@@ -151,8 +173,8 @@ function seedInstance(options: {
   cluster: KubeObject;
   podName: string;
   now: Date;
-  ips: PodIpAllocator;
-}): string {
+  podIP: string;
+}): void {
   const { out, cluster, podName } = options;
   const store = out.store;
   const role = podName.endsWith('-1') ? 'primary' : 'replica';
@@ -161,25 +183,21 @@ function seedInstance(options: {
     const spec = { name: podName, role: 'PG_DATA' as const, size: '1Gi', storageClass: undefined };
     out.create(pvcs, buildPvc({ cluster, podName, spec }), boundPvcStatus('1Gi'));
   }
-  const podIP = options.ips.allocate();
+  const podIP = options.podIP;
   const startedAt = rfc3339(new Date(options.now.getTime() - 6 * 3_600_000));
   const status = runningPodStatus({ podIP, isReady: true, startedAt, image: defaultImage });
   out.create(must(store, '', 'pods'), buildInstancePod({ cluster, podName, role }), status);
-  return podIP;
 }
 
-/** Five hourly backups ending half an hour ago; returns the oldest and newest stop times. */
-function seedBackups(options: { out: Writer; cluster: KubeObject; now: Date }): {
-  first: string;
-  last: string;
-} {
+function seedBackups(options: {
+  out: Writer;
+  cluster: KubeObject;
+  times: { started: Date; stopped: Date }[];
+}): void {
   const { out, cluster } = options;
   const ns = cluster.metadata.namespace ?? 'default';
   const resource = must(out.store, 'postgresql.cnpg.io', 'backups');
-  const stops: string[] = [];
-  for (let age = backupsPerCluster; age >= 1; age -= 1) {
-    const started = new Date(options.now.getTime() - age * 3_600_000);
-    const stopped = new Date(started.getTime() + 90_000);
+  for (const { started, stopped } of options.times) {
     const backupId = barmanBackupId(started);
     const manifest: KubeObject = {
       apiVersion: 'postgresql.cnpg.io/v1',
@@ -197,7 +215,5 @@ function seedBackups(options: { out: Writer; cluster: KubeObject; now: Date }): 
       stoppedAt: rfc3339(stopped),
       instanceID: { podName: `${cluster.metadata.name}-2` },
     });
-    stops.push(rfc3339(stopped));
   }
-  return { first: stops[0] ?? '', last: stops.at(-1) ?? '' };
 }
