@@ -69,6 +69,9 @@ describe('kubectl against the sandbox', () => {
     expect(result.stdout).toMatch(/^kubectl-ns\s+Active\s+\d+s\n$/);
   });
 
+  // Every sample stands alone at the API level: the objects they refer to
+  // (secrets, the backups or clusters a restore reads, the ObjectStore of the
+  // plugin samples) are only looked up by the operator, never by the apiserver.
   it('applies every CNPG and Barman Cloud sample, each in its own namespace', async () => {
     const files = [...manifests('samples'), ...manifests('plugin-barman-cloud')];
     expect(files.length).toBeGreaterThan(10);

@@ -1,9 +1,11 @@
-// OpenAPI documents. `kubectl apply` fetches /openapi/v2 (or v3) before
-// writing, to learn patch strategies and to validate; it needs the v2 answer
-// in the protobuf content type below. The sandbox publishes no schemas: an
-// empty document makes kubectl fall back to JSON merge patches for custom
-// resources and its compiled-in knowledge for namespaces and pods, while
-// the sandbox validates custom resources itself on write.
+// OpenAPI documents. `kubectl apply` (1.32) asks for /openapi/v3, then lists
+// CustomResourceDefinitions (a 404 here is fine), then fetches /openapi/v2,
+// which it only accepts in the protobuf content type below. The sandbox
+// publishes no schemas: an empty v3 index and an empty (zero-byte) v2
+// document make kubectl fall back to JSON merge patches for custom resources
+// and to its compiled-in types for namespaces and pods, while the sandbox
+// validates custom resources itself on write. This is the smallest answer
+// found to let `kubectl apply` work without --validate=false.
 import type { ServerResponse } from 'node:http';
 import { pathNotFound } from '../store/errors';
 import { sendJson } from './http';
