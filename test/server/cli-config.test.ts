@@ -47,6 +47,7 @@ describe('deckhand serve configuration', () => {
   it('reads flags in both spellings and switches', () => {
     const config = parse([
       '--listen=0.0.0.0:9090',
+      '--allow-unauthenticated',
       '--namespaces',
       'team-a, team-b',
       '--scrape-interval',
@@ -125,6 +126,18 @@ describe('deckhand serve configuration', () => {
       '--connections-warning must not be above --connections-critical',
     ],
     [['--bogus'], 'unknown flag --bogus'],
+    [
+      ['--auth', 'token'],
+      '--auth: "token" is not available in this version; use --auth=none on loopback or behind an authenticating proxy',
+    ],
+    [
+      ['--trusted-proxy-cidrs', '10.0.0.0/8'],
+      '--trusted-proxy-cidrs only applies to --auth=proxy, which is not available in this version',
+    ],
+    [
+      ['--listen', '0.0.0.0:8080'],
+      '--listen: 0.0.0.0 is reachable from other machines and --auth=none has no sign-in; add --allow-unauthenticated to accept that',
+    ],
     [['--listen'], '--listen needs a value'],
     [['serve'], 'unexpected argument "serve"'],
   ])('rejects %j with a message naming the flag', (argv, message) => {

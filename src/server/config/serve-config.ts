@@ -75,6 +75,22 @@ export const serveFlags = {
     help: 'PEM bundle trusted for exporters serving HTTPS',
   }),
   'read-only': spec({ schema: boolean, isSwitch: true, help: 'refuse backups and restores' }),
+  auth: spec({
+    schema: oneOf(['none', 'proxy', 'token']),
+    valueName: 'none|proxy|token',
+    defaultValue: 'none',
+    help: 'how users sign in; only none is available in this version',
+  }),
+  'allow-unauthenticated': spec({
+    schema: boolean,
+    isSwitch: true,
+    help: 'with --auth=none, allow listening on a non-loopback address',
+  }),
+  'trusted-proxy-cidrs': spec({
+    schema: commaList,
+    valueName: 'cidrs',
+    help: 'proxies whose X-Forwarded-User is believed (--auth=proxy, not available yet)',
+  }),
   'allowed-origins': spec({
     schema: commaList,
     valueName: 'origins',
@@ -222,6 +238,34 @@ function thresholdsOf(values: FlagValues<typeof serveFlags>): Partial<HealthThre
   return picked;
 }
 
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * Sign-in is not built yet, so only `--auth=none` starts. Without sign-in
+ * anyone who reaches the port acts with Deckhand's service account, so a
+ * non-loopback address needs `--allow-unauthenticated` as a deliberate choice.
+ */
+function checkAuth(values: FlagValues<typeof serveFlags>, listen: ListenAddress): void {
+  const mode = values.auth ?? 'none';
+  if (mode !== 'none') {
+    throw new ConfigError(
+      `--auth: "${mode}" is not available in this version; use --auth=none on loopback or behind an authenticating proxy`,
+    );
+  }
+  if ((values['trusted-proxy-cidrs'] ?? []).length > 0) {
+    throw new ConfigError(
+      '--trusted-proxy-cidrs only applies to --auth=proxy, which is not available in this version',
+    );
+  }
+  const isLoopback = loopbackHosts.has(listen.host) || listen.host.startsWith('127.');
+  if (!isLoopback && values['allow-unauthenticated'] !== true) {
+    throw new ConfigError(
+      `--listen: ${listen.host} is reachable from other machines and --auth=none has no sign-in; ` +
+        'add --allow-unauthenticated to accept that',
+    );
+  }
+}
+
 /** Builds the server configuration from flag values, or throws a ConfigError. */
 export function toServeConfig(
   values: FlagValues<typeof serveFlags>,
@@ -235,11 +279,13 @@ export function toServeConfig(
   }
   const namespaces = values.namespaces ?? [];
   checkNamespaces(namespaces);
+  const listen = values.listen ?? { host: '127.0.0.1', port: 8080 };
+  checkAuth(values, listen);
 
   return {
     kubeconfig: values.kubeconfig,
     context: values.context,
-    listen: values.listen ?? { host: '127.0.0.1', port: 8080 },
+    listen,
     namespaces,
     scrapeIntervalMs,
     scrapeTimeoutMs,
