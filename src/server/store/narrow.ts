@@ -54,12 +54,3 @@ export function stringMapAt(object: JsonObject | undefined, key: string): Record
   }
   return result;
 }
-
-/** Copies `value` into `target[key]` only when it is defined (no `key: undefined`). */
-export function setDefined<T extends object, K extends keyof T>(
-  target: T,
-  key: K,
-  value: T[K] | undefined,
-): void {
-  if (value !== undefined) target[key] = value;
-}

@@ -7,7 +7,7 @@ import {
   asBackupMethod,
   asBackupTarget,
   readParts,
-  settled,
+  success,
   type ProjectionResult,
 } from './project-common';
 import {
@@ -16,7 +16,6 @@ import {
   booleanAt,
   numberAt,
   objectAt,
-  setDefined,
   stringAt,
   stringMapAt,
   stringsAt,
@@ -36,8 +35,10 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
   const backup = objectAt(spec, 'backup');
   const objectStore = objectAt(backup, 'barmanObjectStore');
 
-  const cluster: ClusterProjection = {
-    ...key,
+  return success<ClusterProjection>({
+    namespace: key.namespace,
+    name: key.name,
+    uid: key.uid,
     createdAt,
     desiredInstances: numberAt(spec, 'instances') ?? 1,
     readyInstances: numberAt(status, 'readyInstances') ?? 0,
@@ -49,6 +50,8 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
     instanceNames: stringsAt(status, 'instanceNames'),
     instancesStatus: readInstancesStatus(objectAt(status, 'instancesStatus')),
     conditions: arrayAt(status, 'conditions').flatMap(readCondition),
+    firstRecoverabilityPoint: stringAt(status, 'firstRecoverabilityPoint') || undefined,
+    lastSuccessfulBackup: stringAt(status, 'lastSuccessfulBackup') || undefined,
     firstRecoverabilityPointByMethod: readTimesByMethod(
       objectAt(status, 'firstRecoverabilityPointByMethod'),
     ),
@@ -57,27 +60,15 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
     ),
     hasBarmanObjectStore: objectStore !== undefined,
     hasVolumeSnapshot: objectAt(backup, 'volumeSnapshot') !== undefined,
+    backupTarget: asBackupTarget(stringAt(backup, 'target')),
+    barmanServerName:
+      objectStore === undefined ? undefined : stringAt(objectStore, 'serverName') || key.name,
     plugins: arrayAt(spec, 'plugins').flatMap(readPlugin),
     isMonitoringTls: booleanAt(objectAt(objectAt(spec, 'monitoring'), 'tls'), 'enabled') ?? false,
     isRecoveryBootstrap: objectAt(objectAt(spec, 'bootstrap'), 'recovery') !== undefined,
     labels: keepDeckhandKeys(stringMapAt(metadata, 'labels')),
     annotations: keepDeckhandKeys(stringMapAt(metadata, 'annotations')),
-  };
-  setDefined(
-    cluster,
-    'firstRecoverabilityPoint',
-    stringAt(status, 'firstRecoverabilityPoint') || undefined,
-  );
-  setDefined(
-    cluster,
-    'lastSuccessfulBackup',
-    stringAt(status, 'lastSuccessfulBackup') || undefined,
-  );
-  setDefined(cluster, 'backupTarget', asBackupTarget(stringAt(backup, 'target')));
-  if (objectStore !== undefined) {
-    cluster.barmanServerName = stringAt(objectStore, 'serverName') || key.name;
-  }
-  return settled(cluster);
+  });
 }
 
 function readInstancesStatus(value: JsonObject | undefined): Record<string, string[]> {
@@ -94,11 +85,14 @@ function readCondition(value: unknown): ClusterCondition[] {
   const status = stringAt(object, 'status');
   if (!type || status === undefined) return [];
 
-  const condition: ClusterCondition = { type: intern(type), status: intern(status) };
-  setDefined(condition, 'reason', internOptional(stringAt(object, 'reason')));
   const message = stringAt(object, 'message');
-  if (message !== undefined) condition.message = intern(redactAddresses(message));
-  setDefined(condition, 'lastTransitionTime', stringAt(object, 'lastTransitionTime'));
+  const condition: ClusterCondition = {
+    type: intern(type),
+    status: intern(status),
+    reason: internOptional(stringAt(object, 'reason')),
+    message: message === undefined ? undefined : intern(redactAddresses(message)),
+    lastTransitionTime: stringAt(object, 'lastTransitionTime'),
+  };
   return [condition];
 }
 
@@ -120,12 +114,12 @@ function readPlugin(value: unknown): ClusterPlugin[] {
 
   const parameters = objectAt(object, 'parameters');
   const plugin: ClusterPlugin = {
-    name,
+    name: intern(name),
     isWALArchiver: booleanAt(object, 'isWALArchiver') ?? false,
     enabled: booleanAt(object, 'enabled') ?? true,
+    barmanObjectName: stringAt(parameters, 'barmanObjectName'),
+    serverName: stringAt(parameters, 'serverName'),
   };
-  setDefined(plugin, 'barmanObjectName', stringAt(parameters, 'barmanObjectName'));
-  setDefined(plugin, 'serverName', stringAt(parameters, 'serverName'));
   return [plugin];
 }
 
