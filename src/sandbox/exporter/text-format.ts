@@ -50,7 +50,7 @@ export function renderFamilies(families: MetricFamily[]): string {
       lines.push(`${family.name}${formatLabels(sample.labels)} ${formatValue(sample.value)}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 export function gauge(name: string, help: string, samples: Sample[]): MetricFamily {
