@@ -40,11 +40,13 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * A bounded map of bodies. Insertion order doubles as recency: a hit is moved
- * to the end and the oldest entry goes when the bound is reached.
+ * A bounded map of bodies, one per route key: a newer revision replaces the
+ * body it supersedes instead of sitting next to it, so a 4 MB list under
+ * constant change never holds more than one copy. Insertion order doubles as
+ * recency: a hit is moved to the end and the oldest entry goes at the bound.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, CachedBody>();
+  private readonly entries = new Map<string, CachedBody & { revision: string }>();
   private readonly maxEntries: number;
 
   constructor(options: { maxEntries?: number } = {}) {
@@ -55,18 +57,19 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  /** The body for these inputs, from the cache or freshly serialized. */
-  lookup(key: string, build: () => unknown): CachedBody {
+  /** The body for a route key at a revision, from the cache or freshly serialized. */
+  lookup(options: { key: string; revision: string; build: () => unknown }): CachedBody {
+    const { key, revision } = options;
     const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
+    this.entries.delete(key);
+    if (hit?.revision === revision) {
       this.entries.set(key, hit);
       return hit;
     }
 
-    const built = build();
+    const built = options.build();
     const body = Buffer.from(built instanceof SerializedJson ? built.text : JSON.stringify(built));
-    const entry = { body, etag: etagOf(body) };
+    const entry = { body, etag: etagOf(body), revision };
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
@@ -78,8 +81,11 @@ export class ResponseCache {
   /** Sends a cached JSON body with its ETag, or 304 when the client has it. */
   send(options: CachedReplyOptions): FastifyReply {
     const { request, reply } = options;
-    const key = `${options.revisions.join(':')}|${options.key}`;
-    const entry = this.lookup(key, options.build);
+    const entry = this.lookup({
+      key: options.key,
+      revision: options.revisions.join(':'),
+      build: options.build,
+    });
 
     reply.header('etag', entry.etag);
     if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
