@@ -6,6 +6,10 @@
 // CPU per scrape (CPU time over requests the exporters received, so both
 // scrapers are counted the same way), then runs Debian's Prometheus against the same exporters and
 // reports its CPU per scrape for comparison. Results: bench/results/scrape.json.
+//
+// Knobs (environment): SCRAPE_BENCH_TARGETS (3000), SCRAPE_BENCH_INTERVAL_MS
+// (5000; other values write scrape-<ms>ms.json), SCRAPE_BENCH_PHASE_MS (40000),
+// SCRAPE_BENCH_SKIP_PROMETHEUS=1.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,8 +32,8 @@ import type { FleetMode, FleetReport, FleetRequest } from './scrape-fleet';
 
 const TARGETS = Number(process.env.SCRAPE_BENCH_TARGETS ?? 3000);
 const INSTANCES = 3;
-const INTERVAL_MS = 5000;
-const TIMEOUT_MS = 2000;
+const INTERVAL_MS = Number(process.env.SCRAPE_BENCH_INTERVAL_MS ?? 5000);
+const TIMEOUT_MS = Math.min(2000, INTERVAL_MS / 2);
 const PHASE_MS = Number(process.env.SCRAPE_BENCH_PHASE_MS ?? 40_000);
 const WARMUP_MS = 2 * INTERVAL_MS;
 const root = resolve(import.meta.dirname, '..');
@@ -401,7 +405,12 @@ async function main(): Promise<void> {
     };
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     writeFileSync(
-      join(root, 'bench', 'results', 'scrape.json'),
+      join(
+        root,
+        'bench',
+        'results',
+        INTERVAL_MS === 5000 ? 'scrape.json' : `scrape-${INTERVAL_MS}ms.json`,
+      ),
       `${JSON.stringify(results, null, 2)}\n`,
     );
     console.log(JSON.stringify(results, null, 2));

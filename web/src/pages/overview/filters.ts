@@ -41,7 +41,8 @@ export function applyFilters(
     (item) =>
       (filters.namespace === '' || item.namespace === filters.namespace) &&
       (filters.health === '' || item.overallHealth === filters.health) &&
-      (needle === '' || item.name.toLowerCase().includes(needle)),
+      // Kubernetes names are lowercase already, so only the needle is folded.
+      (needle === '' || item.name.includes(needle)),
   );
 }
 
