@@ -6,7 +6,9 @@
 //      250 ms), so bodies are rebuilt;
 //   3. GET /api/clusters?namespace=... at 50 connections (goal: p99 <= 50 ms);
 //   4. GET /api/clusters/{ns}/{name} at 50 connections (goal: p99 <= 20 ms).
-// The load generator runs in a child process. Results: bench/results/http.json.
+// The load generator runs in a child process. Health comes from an in-memory
+// stand-in for the metrics cache, so these figures are the API layer's own
+// cost. Results: bench/results/http.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
