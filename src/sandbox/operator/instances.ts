@@ -182,7 +182,15 @@ export function instanceSerial(clusterName: string, podName: string): number | u
   return /^[1-9][0-9]*$/.test(rest) ? Number(rest) : undefined;
 }
 
+/**
+ * Instances the sandbox will run for a Cluster: spec.instances, at most 32.
+ * The CRD sets no upper bound; the cap keeps a mistyped or hostile value from
+ * filling the sandbox with pods.
+ */
+export const maxInstances = 32;
+
 export function desiredInstances(cluster: KubeObject): number {
   const value = cluster.spec?.instances;
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return 1;
+  return Math.min(value, maxInstances);
 }
