@@ -224,3 +224,17 @@ describe('GET /readyz', () => {
     });
   });
 });
+
+describe('while shutting down', () => {
+  it('answers readiness with stopping and every other request with 503', async () => {
+    const { app } = await setup({ isStopping: () => true });
+    const readyz = await app.inject('/readyz');
+    expect(readyz.statusCode).toBe(503);
+    expect(readyz.json().status).toBe('stopping');
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    const api = await app.inject('/api/clusters');
+    expect(api.statusCode).toBe(503);
+    expect(api.json()).toEqual({ error: 'server is shutting down' });
+    expect(api.headers.connection).toBe('close');
+  });
+});
