@@ -1,6 +1,8 @@
 // The sandbox's Kubernetes API server: HTTPS with a CA generated at start,
 // discovery, resources from the object store, watches, the pod proxy, and
 // the /_sandbox/ control API (see control.ts). Any bearer token is accepted.
+import { handleReview } from '../auth/reviews';
+import type { AccessPolicy } from '../auth/policy';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +39,11 @@ export interface ApiServerOptions {
   maxWatches?: number;
   /** Extra names for the server certificate, beyond localhost, 127.0.0.1 and ::1. */
   certificateHosts?: string[];
+  /**
+   * Access policy answering TokenReview and SubjectAccessReview. Without one,
+   * those paths answer 404 as on a server that does not serve them.
+   */
+  accessPolicy?: AccessPolicy;
 }
 
 export interface ApiServer {
@@ -104,6 +111,9 @@ async function serveApi(
   }
   const failure = state.faults.takeFailure();
   if (failure !== undefined) throw failure;
+
+  const policy = state.options.accessPolicy;
+  if (policy !== undefined && (await handleReview(policy, { req, res, url }))) return;
 
   const matched = route(state.options.store, url.pathname);
   if (serveDiscovery(state, matched, req, res)) return;
