@@ -1,11 +1,11 @@
 // POST /api/clusters/{ns}/{name}/backups against the sandbox: every contract
 // rule and error, and the Backup objects that reach the API server.
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/api/app';
 import { registerActionRoutes } from '../../src/server/api/routes/actions';
 import {
+  captureLogs,
   eventually,
   sampleObject,
   startHarness,
@@ -13,11 +13,7 @@ import {
 } from '../../src/server/actions/testing/sandbox-harness';
 
 let harness: Harness;
-const logLines: Record<string, unknown>[] = [];
-const logger = pino(
-  { level: 'info' },
-  { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
-);
+const { logger, lines: logLines } = captureLogs();
 
 function post(body: unknown, options: { cluster?: string; app?: FastifyInstance } = {}) {
   return (options.app ?? harness.app).inject({
@@ -53,7 +49,7 @@ beforeAll(async () => {
   await eventually('the clusters in the store', () =>
     ['alpha', 'gamma', 'plain'].every((name) => harness.store.get('clusters', 'team-a', name)),
   );
-});
+}, 120_000);
 
 afterAll(async () => {
   await harness?.close();

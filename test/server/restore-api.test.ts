@@ -1,37 +1,26 @@
 // POST and GET /api/clusters/{ns}/{name}/restore against the sandbox: each
 // backup method into the same and another namespace, latest and point in
 // time, creating the right Cluster (refusals: restore-refusals.test.ts).
-import pino from 'pino';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestoreResponse } from '../../src/contract/api';
 import {
+  nameOf,
   seedRestoreSources,
+  stoppedAt,
+  targetNames,
   type SeededBackups,
 } from '../../src/server/actions/testing/restore-seed';
-import { startHarness, type Harness } from '../../src/server/actions/testing/sandbox-harness';
+import {
+  captureLogs,
+  startHarness,
+  type Harness,
+} from '../../src/server/actions/testing/sandbox-harness';
 
 let harness: Harness;
-const logLines: Record<string, unknown>[] = [];
-const logger = pino(
-  { level: 'info' },
-  { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) },
-);
+const { logger, lines: logLines } = captureLogs();
 let backups: SeededBackups;
-let nameCounter = 0;
-
-function nameOf(object: { metadata: { name: string } }): string {
-  return object.metadata.name;
-}
-
-function stoppedAt(object: { status?: Record<string, unknown> }): string {
-  return String(object.status?.stoppedAt);
-}
-
-function uniqueTarget(): string {
-  nameCounter += 1;
-  return `restore-${nameCounter}`;
-}
+const uniqueTarget = targetNames('restore');
 
 function restore(body: unknown, options: { cluster?: string; query?: string } = {}) {
   return harness.app.inject({
@@ -44,7 +33,7 @@ function restore(body: unknown, options: { cluster?: string; query?: string } = 
 beforeAll(async () => {
   harness = await startHarness({ namespaces: ['team-a', 'team-b'], logger });
   backups = await seedRestoreSources(harness);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await harness?.close();

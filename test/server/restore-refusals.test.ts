@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/api/app';
 import { registerActionRoutes } from '../../src/server/api/routes/actions';
 import {
+  nameOf,
   seedRestoreSources,
+  stoppedAt,
+  targetNames,
   type SeededBackups,
 } from '../../src/server/actions/testing/restore-seed';
 import {
@@ -15,20 +18,7 @@ import {
 
 let harness: Harness;
 let backups: SeededBackups;
-let nameCounter = 0;
-
-function nameOf(object: { metadata: { name: string } }): string {
-  return object.metadata.name;
-}
-
-function stoppedAt(object: { status?: Record<string, unknown> }): string {
-  return String(object.status?.stoppedAt);
-}
-
-function uniqueTarget(): string {
-  nameCounter += 1;
-  return `refused-${nameCounter}`;
-}
+const uniqueTarget = targetNames('refused');
 
 function restore(body: unknown, options: { cluster?: string } = {}) {
   return harness.app.inject({
@@ -41,7 +31,7 @@ function restore(body: unknown, options: { cluster?: string } = {}) {
 beforeAll(async () => {
   harness = await startHarness({ namespaces: ['team-a', 'team-b'] });
   backups = await seedRestoreSources(harness);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await harness?.close();

@@ -18,7 +18,7 @@ let backups: SeededBackups;
 beforeAll(async () => {
   harness = await startHarness({ namespaces: ['team-a', 'team-b', 'team-c'] });
   backups = await seedRestoreSources(harness);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await harness?.close();
@@ -94,7 +94,7 @@ describe('restore status', () => {
       name: 'alpha',
       backupName: backups.inTree[0].metadata.name,
     });
-  });
+  }, 120_000);
 
   it('reports a restore that cannot find its archive as failed', async () => {
     const created = await restore('gamma', {
@@ -113,7 +113,7 @@ describe('restore status', () => {
     expect(last.status.phaseReason).toBe('restore error');
     expect(last.status.error).toMatch(/^Cluster is unrecoverable and needs manual intervention/);
     expect(last.status.timestamps.failedAt).toEqual(expect.any(String));
-  });
+  }, 120_000);
 
   it('answers 404 for a cluster that was not restored from a backup', async () => {
     expect(await status('team-a', 'plain')).toEqual({

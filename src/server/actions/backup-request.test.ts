@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildBackupManifest } from './backup';
 import { parseBackupRequest, planBackup } from './backup-request';
-import { ActionError } from './errors';
-import { clusterProjection } from './testing/fixtures';
+import { clusterProjection, refusalOf } from './testing/fixtures';
 import { crdValidator } from './testing/crd-schema';
 
 const barmanPlugin = {
@@ -11,16 +10,6 @@ const barmanPlugin = {
   enabled: true,
   barmanObjectName: 'minio-store',
 };
-
-function refusal(action: () => unknown): { status: number; text: string } {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ActionError) return { status: error.statusCode, text: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('parsing a backup request', () => {
   it('accepts an empty or absent body', () => {
@@ -41,7 +30,7 @@ describe('parsing a backup request', () => {
       'pluginName is only allowed with method "plugin"',
     ],
   ])('refuses %j with 400 "%s"', (body, text) => {
-    expect(refusal(() => parseBackupRequest(body))).toEqual({ status: 400, text });
+    expect(refusalOf(() => parseBackupRequest(body))).toEqual({ status: 400, text });
   });
 });
 
@@ -62,7 +51,7 @@ describe('choosing what to back up', () => {
   });
 
   it('refuses a cluster with no backup configuration', () => {
-    expect(refusal(() => planBackup(clusterProjection(), {}))).toEqual({
+    expect(refusalOf(() => planBackup(clusterProjection(), {}))).toEqual({
       status: 409,
       text: 'cluster "alpha" in namespace "team-a" is not configured for backups',
     });
@@ -73,7 +62,7 @@ describe('choosing what to back up', () => {
       hasBarmanObjectStore: true,
       annotations: { 'cnpg.io/hibernation': 'on' },
     });
-    expect(refusal(() => planBackup(cluster, {}))).toEqual({
+    expect(refusalOf(() => planBackup(cluster, {}))).toEqual({
       status: 409,
       text: 'cluster "alpha" in namespace "team-a" is hibernated, so CNPG cannot back it up',
     });
@@ -81,11 +70,11 @@ describe('choosing what to back up', () => {
 
   it('refuses a method the cluster is not configured for', () => {
     const cluster = clusterProjection({ hasBarmanObjectStore: true });
-    expect(refusal(() => planBackup(cluster, { method: 'volumeSnapshot' }))).toEqual({
+    expect(refusalOf(() => planBackup(cluster, { method: 'volumeSnapshot' }))).toEqual({
       status: 409,
       text: 'cluster "alpha" in namespace "team-a" is not configured for volumeSnapshot backups',
     });
-    expect(refusal(() => planBackup(cluster, { method: 'plugin' })).text).toBe(
+    expect(refusalOf(() => planBackup(cluster, { method: 'plugin' })).text).toBe(
       'cluster "alpha" in namespace "team-a" is not configured for plugin backups',
     );
   });
@@ -94,7 +83,7 @@ describe('choosing what to back up', () => {
     const cluster = clusterProjection({ plugins: [barmanPlugin] });
     expect(planBackup(cluster, { method: 'plugin' }).pluginName).toBe(barmanPlugin.name);
     expect(
-      refusal(() => planBackup(cluster, { method: 'plugin', pluginName: 'other.io' })),
+      refusalOf(() => planBackup(cluster, { method: 'plugin', pluginName: 'other.io' })),
     ).toEqual({
       status: 409,
       text: 'cluster "alpha" in namespace "team-a" has no enabled plugin "other.io"',

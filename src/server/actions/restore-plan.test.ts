@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RecoverabilityWindow } from '../../contract/api';
 import type { BackupFacts } from './backup-object';
-import { ActionError } from './errors';
 import { planRestore } from './restore-plan';
 import { parseRestoreRequest } from './restore-request';
-import { backupFacts, sampleCluster } from './testing/fixtures';
+import { backupFacts, refusalOf, sampleCluster } from './testing/fixtures';
 
 const source = { namespace: 'team-a', name: 'alpha' };
 const window: RecoverabilityWindow = { start: '2026-03-24T10:00:00Z', end: '2026-03-24T11:30:00Z' };
-
-function refusal(action: () => unknown): { status: number; text: string } {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ActionError) return { status: error.statusCode, text: error.message };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 function plan(options: {
   body?: Record<string, unknown>;
@@ -45,32 +34,32 @@ describe('parsing a restore request', () => {
     [{ backupName: 'b', targetNamespace: 'team-b' }, 'targetName is required'],
     [{ backupName: '', targetNamespace: 'team-b', targetName: 'x' }, 'backupName is required'],
   ])('refuses %j with "%s"', (body, text) => {
-    expect(refusal(() => parseRestoreRequest(body, source))).toEqual({ status: 400, text });
+    expect(refusalOf(() => parseRestoreRequest(body, source))).toEqual({ status: 400, text });
   });
 
   it('refuses unknown fields and wrong types', () => {
     const base = { backupName: 'b', targetNamespace: 'team-b', targetName: 'x' };
-    expect(refusal(() => parseRestoreRequest({ ...base, image: 'evil' }, source)).text).toBe(
+    expect(refusalOf(() => parseRestoreRequest({ ...base, image: 'evil' }, source)).text).toBe(
       'unknown field "image"',
     );
-    expect(refusal(() => parseRestoreRequest({ ...base, targetName: 7 }, source)).text).toBe(
+    expect(refusalOf(() => parseRestoreRequest({ ...base, targetName: 7 }, source)).text).toBe(
       'targetName must be a string',
     );
-    expect(refusal(() => parseRestoreRequest([base], source)).text).toBe(
+    expect(refusalOf(() => parseRestoreRequest([base], source)).text).toBe(
       'request body must be a JSON object',
     );
   });
 
   it.each(['Team-B', 'team_b', '-team', 'a'.repeat(64)])('refuses the namespace %s', (ns) => {
     const body = { backupName: 'b', targetNamespace: ns, targetName: 'x' };
-    expect(refusal(() => parseRestoreRequest(body, source)).text).toMatch(
+    expect(refusalOf(() => parseRestoreRequest(body, source)).text).toMatch(
       /^targetNamespace must be a lowercase RFC 1123 label/,
     );
   });
 
   it('refuses to restore over the source cluster', () => {
     const body = { backupName: 'b', targetNamespace: 'team-a', targetName: 'alpha' };
-    expect(refusal(() => parseRestoreRequest(body, source))).toEqual({
+    expect(refusalOf(() => parseRestoreRequest(body, source))).toEqual({
       status: 400,
       text:
         'the restore target must not overwrite the source cluster "alpha" ' +
@@ -87,7 +76,7 @@ describe('parsing a restore request', () => {
         targetName: 'x',
         pitrTargetTime: time,
       };
-      expect(refusal(() => parseRestoreRequest(body, source)).text).toBe(
+      expect(refusalOf(() => parseRestoreRequest(body, source)).text).toBe(
         'pitrTargetTime must be an RFC 3339 timestamp, for example 2026-03-24T11:15:00Z',
       );
     },
@@ -108,7 +97,7 @@ describe('parsing a restore request', () => {
 
 describe('planning a restore', () => {
   it('refuses a backup that is not completed, with its phase', () => {
-    expect(refusal(() => plan({ backup: { phase: 'running' } }))).toEqual({
+    expect(refusalOf(() => plan({ backup: { phase: 'running' } }))).toEqual({
       status: 409,
       text:
         'backup "alpha-backup-20260324" in namespace "team-a" is not ' +
@@ -117,7 +106,7 @@ describe('planning a restore', () => {
   });
 
   it('refuses a backup of another cluster', () => {
-    expect(refusal(() => plan({ backup: { clusterName: 'beta' } }))).toEqual({
+    expect(refusalOf(() => plan({ backup: { clusterName: 'beta' } }))).toEqual({
       status: 400,
       text: 'backup "alpha-backup-20260324" belongs to cluster "beta", not "alpha"',
     });
@@ -125,7 +114,7 @@ describe('planning a restore', () => {
 
   it('refuses a volume snapshot restore into another namespace', () => {
     const backup = { method: 'volumeSnapshot' as const };
-    expect(refusal(() => plan({ backup, sourceKind: 'volumeSnapshot' }))).toEqual({
+    expect(refusalOf(() => plan({ backup, sourceKind: 'volumeSnapshot' }))).toEqual({
       status: 400,
       text:
         'volumeSnapshot backup "alpha-backup-20260324" can only be restored ' +
@@ -136,7 +125,7 @@ describe('planning a restore', () => {
   it('refuses a point in time with a volume snapshot backup', () => {
     const body = { targetNamespace: 'team-a', pitrTargetTime: '2026-03-24T11:15:00Z' };
     const backup = { method: 'volumeSnapshot' as const };
-    expect(refusal(() => plan({ body, backup, sourceKind: 'volumeSnapshot' }))).toEqual({
+    expect(refusalOf(() => plan({ body, backup, sourceKind: 'volumeSnapshot' }))).toEqual({
       status: 400,
       text: 'point-in-time restore is not supported for volumeSnapshot backups',
     });
@@ -144,7 +133,7 @@ describe('planning a restore', () => {
 
   it('refuses a point in time outside the window', () => {
     const body = { pitrTargetTime: '2026-03-24T12:00:00Z' };
-    expect(refusal(() => plan({ body }))).toEqual({
+    expect(refusalOf(() => plan({ body }))).toEqual({
       status: 400,
       text:
         'pitrTargetTime 2026-03-24T12:00:00Z is outside the recoverability ' +
@@ -154,7 +143,7 @@ describe('planning a restore', () => {
 
   it('refuses a point in time before the chosen backup completed', () => {
     const body = { pitrTargetTime: '2026-03-24T10:30:00Z' };
-    expect(refusal(() => plan({ body }))).toEqual({
+    expect(refusalOf(() => plan({ body }))).toEqual({
       status: 400,
       text:
         'pitrTargetTime 2026-03-24T10:30:00Z is before backup "alpha-backup-20260324" ' +
@@ -165,7 +154,7 @@ describe('planning a restore', () => {
 
   it('refuses a point in time when the source advertises no window', () => {
     const body = { pitrTargetTime: '2026-03-24T11:15:00Z' };
-    expect(refusal(() => plan({ body, window: undefined }))).toEqual({
+    expect(refusalOf(() => plan({ body, window: undefined }))).toEqual({
       status: 409,
       text:
         'cluster "alpha" in namespace "team-a" does not advertise point-in-time ' +
@@ -175,7 +164,7 @@ describe('planning a restore', () => {
 
   it('refuses a target name that leaves no room for the recovery job name', () => {
     const body = { targetName: 'a'.repeat(48) };
-    expect(refusal(() => plan({ body }))).toEqual({
+    expect(refusalOf(() => plan({ body }))).toEqual({
       status: 400,
       text:
         `targetName "${'a'.repeat(48)}" is too long: CNPG derives names ` +
@@ -187,7 +176,7 @@ describe('planning a restore', () => {
 
   it('refuses backups of a plugin other than Barman Cloud', () => {
     const backup = { method: 'plugin' as const, pluginName: 'example.io/backup' };
-    expect(refusal(() => plan({ backup, sourceKind: 'plugin' }))).toEqual({
+    expect(refusalOf(() => plan({ backup, sourceKind: 'plugin' }))).toEqual({
       status: 400,
       text:
         'restoring backups taken by plugin "example.io/backup" is not ' +
@@ -198,7 +187,7 @@ describe('planning a restore', () => {
 
   it('refuses a plugin backup when the source no longer names its ObjectStore', () => {
     const backup = { method: 'plugin' as const };
-    expect(refusal(() => plan({ backup, sourceKind: 'barmanObjectStore' })).status).toBe(409);
+    expect(refusalOf(() => plan({ backup, sourceKind: 'barmanObjectStore' })).status).toBe(409);
   });
 
   it('uses the server name the backup recorded over the cluster name', () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { ClusterProjection } from '../../store/types';
 import type { BackupFacts } from '../backup-object';
+import { ActionError } from '../errors';
 import type { JsonObject } from '../json';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -81,4 +82,15 @@ export function clusterProjection(overrides: Partial<ClusterProjection> = {}): C
     annotations: {},
     ...overrides,
   };
+}
+
+/** The status and text of the ActionError `action` throws; fails when it throws none. */
+export function refusalOf(action: () => unknown): { status: number; text: string } {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ActionError) return { status: error.statusCode, text: error.message };
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }

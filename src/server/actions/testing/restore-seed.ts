@@ -95,3 +95,22 @@ export async function seedRestoreSources(harness: Harness): Promise<SeededBackup
   const failed = await applyFailingBackup(harness);
   return { inTree: [inTreeOld, inTreeNew], snapshot, plugin: [pluginOld, pluginNew], failed };
 }
+
+/** A seeded object's name. */
+export function nameOf(object: { metadata: { name: string } }): string {
+  return object.metadata.name;
+}
+
+/** A seeded backup's `status.stoppedAt`. */
+export function stoppedAt(object: { status?: Record<string, unknown> }): string {
+  return String(object.status?.stoppedAt);
+}
+
+/** Fresh target names (`<prefix>-1`, `<prefix>-2`, ...), so tests never collide. */
+export function targetNames(prefix: string): () => string {
+  let counter = 0;
+  return () => {
+    counter += 1;
+    return `${prefix}-${counter}`;
+  };
+}

@@ -112,7 +112,7 @@ export async function startHarness(
 export async function eventually<T>(
   what: string,
   check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -127,4 +127,14 @@ export async function eventually<T>(
 export function sampleObject(file: string, key: { namespace: string; name: string }): KubeObject {
   const sample = loadReferenceYaml(file) as unknown as KubeObject;
   return { ...sample, metadata: { ...sample.metadata, namespace: key.namespace, name: key.name } };
+}
+
+/** A logger at info whose JSON lines land in `lines`. */
+export function captureLogs(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, lines };
 }
