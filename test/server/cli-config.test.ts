@@ -86,8 +86,9 @@ describe('deckhand serve configuration', () => {
     });
   });
 
-  it('returns nothing when help is asked for', () => {
+  it('returns nothing when help is asked for on the command line, never from the environment', () => {
     expect(parse(['--help'])).toBeUndefined();
+    expect(parse([], { env: { DECKHAND_HELP: 'true' } })).toBeDefined();
   });
 
   it.each([

@@ -14,6 +14,8 @@ export interface FlagSpec<Out = unknown> {
   defaultValue?: string;
   /** A switch: present means true; `--flag=false` is allowed too. */
   isSwitch?: boolean;
+  /** Read from the command line only (`--help`), never from the environment. */
+  isArgvOnly?: boolean;
 }
 
 export type FlagTable = Record<string, FlagSpec>;
@@ -68,7 +70,7 @@ export function parseFlags<T extends FlagTable>(
   const values: Record<string, unknown> = {};
 
   for (const [name, spec] of Object.entries(table)) {
-    const fromEnv = options.env[envName(name)];
+    const fromEnv = spec.isArgvOnly === true ? undefined : options.env[envName(name)];
     const raw = given.get(name) ?? fromEnv ?? spec.defaultValue;
     if (raw === undefined) continue;
 

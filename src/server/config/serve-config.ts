@@ -148,7 +148,7 @@ export const serveFlags = {
     valueName: '0..1',
     help: 'share of the data volume that is critical (default 0.9)',
   }),
-  help: spec({ schema: boolean, isSwitch: true, help: 'show this help' }),
+  help: spec({ schema: boolean, isSwitch: true, isArgvOnly: true, help: 'show this help' }),
 } satisfies FlagTable;
 
 export type LogLevel = (typeof logLevels)[number];
