@@ -53,6 +53,7 @@ interface Harness {
 }
 
 let harness: Harness;
+let endpointFailure: string | undefined;
 
 function setUp(): Harness {
   const store = new FakeStore();
@@ -74,6 +75,7 @@ function setUp(): Harness {
     intervalMs: INTERVAL,
     limits: { timeoutMs: 5000, maxBodyBytes: 4 << 20, wanted: WANTED_METRICS },
     endpoint: async (spec): Promise<FetchTarget> => {
+      if (endpointFailure !== undefined) throw new Error(endpointFailure);
       const url = new URL(`http://${spec.podIP}:${spec.port}/metrics#${spec.podName}`);
       return { url, displayUrl: redactedUrl(url), agent };
     },
@@ -97,6 +99,7 @@ function gaps(times: number[]): number[] {
 }
 
 beforeEach(() => {
+  endpointFailure = undefined;
   vi.useFakeTimers({ now: 1_000_000 });
   harness = setUp();
 });
@@ -185,6 +188,17 @@ describe('scrape results', () => {
     harness.answer.set('alpha-2', async () => ok({ connections: 50 }));
     await vi.advanceTimersByTimeAsync(INTERVAL);
     expect(harness.changes).toEqual(['team-a/alpha', 'team-a/alpha']);
+  });
+
+  it('reports a request that could not be built, without the address in the message', async () => {
+    endpointFailure = 'exec plugin failed to reach https://10.9.8.7:6443';
+    harness.scraper.start();
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+
+    const instance = harness.cache.clusterMetrics('team-a', 'alpha').instances[0];
+    expect(instance?.scrapeError).toBe(
+      'scrape: request could not be built: exec plugin failed to reach <redacted>',
+    );
   });
 
   it('shows why a pod that is not running or has no IP is not scraped', async () => {

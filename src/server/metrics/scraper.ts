@@ -2,6 +2,7 @@
 // follow the store: a pod or Cluster change reconciles that Cluster's targets
 // on the next turn of the event loop.
 import type { Logger } from 'pino';
+import { redactAddresses } from '../store/redact';
 import type { StoreChange, StoreReader } from '../store/types';
 import type { FetchLimits, FetchOutcome, FetchTarget } from './fetch';
 import { readInstance, type InstanceReading } from './readings';
@@ -203,9 +204,14 @@ export class Scraper {
     state.isInFlight = true;
     this.inFlightByCluster.set(key, (this.inFlightByCluster.get(key) ?? 0) + 1);
 
-    const task = this.scrapeOnce(spec).then((outcome) =>
-      this.finish({ state, spec, outcome, scheduledAt }),
-    );
+    const task = this.scrapeOnce(spec)
+      .then((outcome) => this.finish({ state, spec, outcome, scheduledAt }))
+      .catch((error: unknown) => {
+        this.options.logger.error(
+          { err: error, namespace: spec.namespace, pod: spec.podName },
+          'scrape result lost',
+        );
+      });
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
   }
@@ -215,8 +221,10 @@ export class Scraper {
       const target = await this.options.endpoint(spec);
       return await this.options.fetch(target, this.options.limits);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : 'request could not be built';
-      return { isOk: false, error: `scrape: ${reason}` };
+      // Building the request failed (kubeconfig credentials, exec plugin):
+      // the message is ours or the client's, with any address taken out.
+      const reason = error instanceof Error ? redactAddresses(error.message) : 'unknown error';
+      return { isOk: false, error: `scrape: request could not be built: ${reason}` };
     }
   }
 
