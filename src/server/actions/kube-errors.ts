@@ -4,6 +4,7 @@
 // caller sees it.
 import { redactAddresses } from '../store/redact';
 import { ActionError, badRequest, conflict, notFound, unavailable } from './errors';
+import { asRecord, getPath } from './json';
 import { KubeTransportError, type KubeResponse } from './kube-client';
 
 interface KubeStatus {
@@ -14,17 +15,14 @@ interface KubeStatus {
 
 /** Reads the fields of a Kubernetes `Status` body, ignoring anything malformed. */
 export function readStatus(body: unknown): KubeStatus {
-  if (typeof body !== 'object' || body === null) return {};
-  const record = body as Record<string, unknown>;
+  const record = asRecord(body);
+  if (record === undefined) return {};
   const status: KubeStatus = {};
   if (typeof record.reason === 'string') status.reason = record.reason;
   if (typeof record.message === 'string') status.message = record.message.slice(0, 2000);
-  const details = record.details;
-  if (typeof details === 'object' && details !== null) {
-    const retry = (details as Record<string, unknown>).retryAfterSeconds;
-    if (typeof retry === 'number' && Number.isInteger(retry) && retry > 0) {
-      status.retryAfterSeconds = retry;
-    }
+  const retry = getPath(record, ['details', 'retryAfterSeconds']);
+  if (typeof retry === 'number' && Number.isInteger(retry) && retry > 0) {
+    status.retryAfterSeconds = retry;
   }
   return status;
 }
