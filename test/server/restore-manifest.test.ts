@@ -108,7 +108,8 @@ function build(shape: Shape) {
 
 function compareWithGolden(name: string, text: string): void {
   const file = path.join(goldenDir, `${name}.yaml`);
-  if (shouldUpdate || !existsSync(file)) writeFileSync(file, text);
+  if (shouldUpdate) writeFileSync(file, text);
+  expect(existsSync(file), `${file} is missing; run with UPDATE_GOLDEN=1`).toBe(true);
   expect(text).toBe(readFileSync(file, 'utf8'));
 }
 
