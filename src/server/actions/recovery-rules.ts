@@ -1,8 +1,9 @@
 // CNPG's rules for a recovery bootstrap that the CRD schema cannot express
 // (its validating webhook and operator enforce them: docs/src/recovery.md,
-// internal/webhook/v1/cluster_webhook.go), plus Deckhand's own rule that a
-// restored cluster never archives anywhere. Every manifest the builder makes
-// is checked against them before it is sent.
+// internal/webhook/v1/cluster_webhook.go), plus Deckhand's own stricter ones:
+// a restored cluster never archives anywhere, a named Backup is never mixed
+// with an external source, and no backup ID is added to a named Backup.
+// Every manifest the builder makes is checked against them before it is sent.
 import { asRecord, getPath, getRecord, getString, type JsonObject } from './json';
 import { tooLongDerivedName } from './names';
 
@@ -29,7 +30,7 @@ function sourceRules(recovery: JsonObject, spec: JsonObject): string[] {
   if (hasBackup && hasSnapshots)
     problems.push('recovery.backup and recovery.volumeSnapshots cannot be used together');
   if (hasBackup && hasSource)
-    problems.push('recovery.backup and recovery.source cannot be used together');
+    problems.push('Deckhand never combines recovery.backup with recovery.source');
   if (hasSource) {
     const name = getString(recovery, ['source']);
     const entry = externalClusters(spec).find((candidate) => candidate.name === name);
