@@ -4,8 +4,11 @@ import { queryKeys } from './queries';
 
 const flushDelayMs = 400;
 // Refetching a list of thousands of clusters on every metrics hint would keep the
-// browser and the server busy; the overview is refreshed at most this often.
+// browser and the server busy: the overview is refreshed at most every 4 s, and
+// the pause grows to ten times what the last refetch took, so a slow list (tens
+// of thousands of clusters) leaves the page responsive.
 const listMinGapMs = 4_000;
+const listGapFactor = 10;
 
 /**
  * The `/ws` stream. Its events are only hints: each one marks queries stale and
@@ -22,6 +25,7 @@ export class LiveConnection {
   private flushTimer: number | undefined;
   private readonly pending = new Map<string, readonly unknown[]>();
   private lastListRefetch = 0;
+  private listGapMs = listMinGapMs;
   private isStopped = false;
 
   constructor(private readonly client: QueryClient) {}
@@ -91,13 +95,20 @@ export class LiveConnection {
     const listKey = JSON.stringify(queryKeys.clusters);
     const now = Date.now();
     for (const [id, key] of this.pending) {
-      if (id === listKey && now - this.lastListRefetch < listMinGapMs) continue;
-      if (id === listKey) this.lastListRefetch = now;
+      if (id === listKey && now - this.lastListRefetch < this.listGapMs) continue;
       this.pending.delete(id);
-      void this.client.invalidateQueries({ queryKey: key });
+      if (id === listKey) this.refetchList(now);
+      else void this.client.invalidateQueries({ queryKey: key });
     }
     if (this.pending.size > 0) {
-      this.flushTimer = window.setTimeout(() => this.flush(), listMinGapMs);
+      this.flushTimer = window.setTimeout(() => this.flush(), this.listGapMs);
     }
+  }
+
+  private refetchList(startedAt: number): void {
+    this.lastListRefetch = startedAt;
+    void this.client.invalidateQueries({ queryKey: queryKeys.clusters }).then(() => {
+      this.listGapMs = Math.max(listMinGapMs, listGapFactor * (Date.now() - startedAt));
+    });
   }
 }

@@ -1,27 +1,31 @@
 import { Group, Text, Title } from '@mantine/core';
 import { useDeferredValue, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
 import { useClusterList } from '../../api/queries';
 import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { ClusterTable } from './ClusterTable';
 import { FilterBar } from './FilterBar';
 import { HealthCounts } from './HealthCounts';
-import { applyFilters, countByHealth, readFilters, writeFilters } from './filters';
+import { applyFilters, countByHealth } from './filters';
+import { useUrlFilters } from './useUrlFilters';
 
 /** Every cluster with its health, filtered in the browser. */
 export function OverviewPage() {
   useDocumentTitle('Clusters');
-  const [params, setParams] = useSearchParams();
-  const filters = readFilters(params);
-  // Typing stays responsive on long lists: the list catches up with the URL a beat later.
-  const deferredQuery = useDeferredValue(params.toString());
+  const { filters, setFilters } = useUrlFilters();
+  // Typing stays responsive on long lists: the list may trail the text box by a frame.
+  const deferredName = useDeferredValue(filters.name);
   const list = useClusterList();
   const items = list.data?.items;
 
   const filtered = useMemo(
-    () => applyFilters(items ?? [], readFilters(new URLSearchParams(deferredQuery))),
-    [items, deferredQuery],
+    () =>
+      applyFilters(items ?? [], {
+        namespace: filters.namespace,
+        health: filters.health,
+        name: deferredName,
+      }),
+    [items, filters.namespace, filters.health, deferredName],
   );
   const counts = useMemo(() => countByHealth(items ?? []), [items]);
   const now = list.dataUpdatedAt;
@@ -40,14 +44,10 @@ export function OverviewPage() {
         <HealthCounts
           counts={counts}
           selected={filters.health}
-          onSelect={(health) => setParams(writeFilters({ ...filters, health }), { replace: true })}
+          onSelect={(health) => setFilters({ ...filters, health })}
         />
       </Group>
-      <FilterBar
-        filters={filters}
-        namespaces={list.data?.namespaces ?? []}
-        onChange={(next) => setParams(writeFilters(next), { replace: true })}
-      />
+      <FilterBar filters={filters} namespaces={list.data?.namespaces ?? []} onChange={setFilters} />
       {list.isPending ? <Loading label="Loading clusters…" /> : null}
       {list.isError ? (
         <ErrorState
