@@ -100,6 +100,25 @@ describe('the UI against deckhand demo', () => {
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
   }, 150_000);
 
+  it('keeps the overview filters in the URL, so a link shows the same view', async () => {
+    await page.goto(`${demo.url}/`);
+    await page.getByTestId('filter-name').fill('orders');
+    await page.getByTestId('filter-namespace').selectOption('payments');
+    await page.waitForURL(/namespace=payments/);
+    await page.waitForURL(/q=orders/);
+
+    const linked = await context.newPage();
+    await linked.goto(page.url());
+    await linked.getByRole('link', { name: 'orders-db-restore' }).waitFor();
+    expect(await linked.getByTestId('filter-name').inputValue()).toBe('orders');
+    expect(await linked.getByRole('link', { name: 'ledger-db' }).count()).toBe(0);
+    const shown = await linked
+      .locator('[role="row"] [role="cell"]:first-child a')
+      .allTextContents();
+    expect(shown).toContain('orders-db');
+    expect(shown.every((name) => name.includes('orders'))).toBe(true);
+  }, 60_000);
+
   it('shows a cluster created with kubectl on the overview without a reload', async () => {
     await page.goto(`${demo.url}/?namespace=analytics`);
     await page.getByRole('link', { name: 'warehouse' }).waitFor();
