@@ -125,16 +125,27 @@ async function main(): Promise<void> {
   results.list10WithChurn = await run([`${base}/api/clusters`], 10);
   clearInterval(churnTimer);
 
+  // Bare servers sending one namespace list and one detail body show what the
+  // machine itself allows at 50 connections.
   const namespaces = Array.from(
     { length: NAMESPACES },
     (_, i) => `${base}/api/clusters?namespace=team-${i}`,
   );
+  const namespaceBody = Buffer.from(await (await fetch(namespaces[0] ?? '')).arrayBuffer());
+  const bareNamespace = await bareServer(namespaceBody);
+  results.bareNamespaceList50 = await run([`http://127.0.0.1:${portOf(bareNamespace)}/`], 50);
   results.namespaceList50 = await run(namespaces, 50);
+
   const details = Array.from(
     { length: 1000 },
     (_, i) => `${base}/api/clusters/team-${i % NAMESPACES}/cluster-${i}`,
   );
+  const detailBody = Buffer.from(await (await fetch(details[0] ?? '')).arrayBuffer());
+  const bareDetail = await bareServer(detailBody);
+  results.bareDetail50 = await run([`http://127.0.0.1:${portOf(bareDetail)}/`], 50);
   results.detail50 = await run(details, 50);
+  bareNamespace.close();
+  bareDetail.close();
 
   const ratio = Number(
     (results.list10.requestsPerSecond / Math.max(1, results.bareList10.requestsPerSecond)).toFixed(
