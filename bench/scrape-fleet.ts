@@ -149,11 +149,24 @@ async function setMode(exporter: Exporter, mode: FleetMode): Promise<void> {
     for (const socket of exporter.sockets) socket.destroy();
     await new Promise<void>((done) => exporter.server.close(() => done()));
   } else if (mode !== 'refuse' && !exporter.isListening) {
-    exporter.isListening = true;
-    await new Promise<void>((done) =>
-      exporter.server.listen(exporter.port, '127.0.0.1', 1024, done),
-    );
+    exporter.isListening = await relisten(exporter);
   }
+}
+
+/**
+ * Listens again on the exporter's old port. The port may have been taken in
+ * the meantime (an outgoing connection got it); the exporter then stays
+ * refusing, which only makes the next phase slightly harsher than planned.
+ */
+function relisten(exporter: Exporter): Promise<boolean> {
+  return new Promise((done) => {
+    const onError = (): void => done(false);
+    exporter.server.once('error', onError);
+    exporter.server.listen(exporter.port, '127.0.0.1', 1024, () => {
+      exporter.server.off('error', onError);
+      done(true);
+    });
+  });
 }
 
 function percentile(sorted: number[], p: number): number {

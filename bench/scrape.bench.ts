@@ -20,15 +20,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
 import { startScraper } from '../src/server/metrics/index';
-import type {
-  ClusterProjection,
-  KindStatus,
-  PodProjection,
-  ProjectionByKind,
-  StoreKind,
-  StoreReader,
-} from '../src/server/store/types';
 import type { FleetMode, FleetReport, FleetRequest } from './scrape-fleet';
+import { buildStore } from './scrape-store';
 
 const TARGETS = Number(process.env.SCRAPE_BENCH_TARGETS ?? 3000);
 const INSTANCES = 3;
@@ -37,99 +30,6 @@ const TIMEOUT_MS = Math.min(2000, INTERVAL_MS / 2);
 const PHASE_MS = Number(process.env.SCRAPE_BENCH_PHASE_MS ?? 40_000);
 const WARMUP_MS = 2 * INTERVAL_MS;
 const root = resolve(import.meta.dirname, '..');
-
-/** A read-only store holding the benchmark's clusters and pods. */
-class BenchStore implements StoreReader {
-  readonly revision = 1;
-  constructor(
-    private readonly clusters: ClusterProjection[],
-    private readonly podsByCluster: Map<string, PodProjection[]>,
-  ) {}
-  get<K extends StoreKind>(
-    kind: K,
-    namespace: string,
-    name: string,
-  ): ProjectionByKind[K] | undefined {
-    if (kind === 'clusters') {
-      return this.clusters.find((c) => c.name === name) as ProjectionByKind[K] | undefined;
-    }
-    if (kind !== 'pods') return undefined;
-    const cluster = name.slice(0, name.lastIndexOf('-'));
-    const pods = this.podsByCluster.get(`${namespace}/${cluster}`) ?? [];
-    return pods.find((pod) => pod.name === name) as ProjectionByKind[K] | undefined;
-  }
-  list<K extends StoreKind>(kind: K): ProjectionByKind[K][] {
-    return (kind === 'clusters' ? this.clusters : []) as ProjectionByKind[K][];
-  }
-  listByCluster<K extends Exclude<StoreKind, 'clusters' | 'objectstores'>>(
-    kind: K,
-    namespace: string,
-    clusterName: string,
-  ): ProjectionByKind[K][] {
-    if (kind !== 'pods') return [];
-    return (this.podsByCluster.get(`${namespace}/${clusterName}`) ?? []) as ProjectionByKind[K][];
-  }
-  onChange(): () => void {
-    return () => undefined;
-  }
-  kindStatuses(): KindStatus[] {
-    return [];
-  }
-}
-
-function buildStore(ports: number[]): BenchStore {
-  const clusters: ClusterProjection[] = [];
-  const podsByCluster = new Map<string, PodProjection[]>();
-  for (let c = 0; c < ports.length / INSTANCES; c += 1) {
-    const name = `bench-${c}`;
-    const podNames = Array.from({ length: INSTANCES }, (_, i) => `${name}-${i + 1}`);
-    clusters.push(aCluster(name, podNames));
-    podsByCluster.set(
-      `bench/${name}`,
-      podNames.map((podName, i) => ({
-        namespace: 'bench',
-        name: podName,
-        uid: `uid-${podName}`,
-        clusterName: name,
-        role: i === 0 ? 'primary' : 'replica',
-        phase: 'Running',
-        isReady: true,
-        isTerminating: false,
-        podIP: '127.0.0.1',
-        metricsPort: ports[c * INSTANCES + i] ?? 0,
-      })),
-    );
-  }
-  return new BenchStore(clusters, podsByCluster);
-}
-
-function aCluster(name: string, instanceNames: string[]): ClusterProjection {
-  return {
-    namespace: 'bench',
-    name,
-    uid: `uid-${name}`,
-    createdAt: '2026-01-01T00:00:00Z',
-    desiredInstances: INSTANCES,
-    readyInstances: INSTANCES,
-    phase: 'Cluster in healthy state',
-    phaseReason: '',
-    currentPrimary: instanceNames[0] ?? '',
-    targetPrimary: instanceNames[0] ?? '',
-    image: 'ghcr.io/cloudnative-pg/postgresql:17',
-    instanceNames,
-    instancesStatus: { healthy: instanceNames },
-    conditions: [],
-    firstRecoverabilityPointByMethod: {},
-    lastSuccessfulBackupByMethod: {},
-    hasBarmanObjectStore: false,
-    hasVolumeSnapshot: false,
-    plugins: [],
-    isMonitoringTls: false,
-    isRecoveryBootstrap: false,
-    labels: {},
-    annotations: {},
-  };
-}
 
 /** Every tenth target hangs; of the rest, one in twenty each is slow, refusing, garbage or huge. */
 function faultyModes(count: number): FleetMode[] {
@@ -178,7 +78,7 @@ async function measureDeckhand(
   ports: number[],
 ): Promise<Record<string, PhaseResult>> {
   const scraper = startScraper({
-    store: buildStore(ports),
+    store: buildStore({ ports, instances: INSTANCES }),
     kubeConfig: new KubeConfig(),
     logger: pino({ level: 'silent' }),
     scrapeVia: 'direct',
