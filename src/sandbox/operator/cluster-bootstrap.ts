@@ -63,6 +63,8 @@ function initializeStatus(ctx: OperatorContext, cluster: KubeObject): boolean {
 /** Recovery source and archive checks; records why it waits or fails in the status. */
 function isReadyToCreatePrimary(ctx: OperatorContext, cluster: KubeObject): boolean {
   const plan = planRecovery(ctx, cluster);
+  if (plan.kind === 'waiting') ctx.waitingForBackup.add(clusterKey(cluster));
+  else ctx.waitingForBackup.delete(clusterKey(cluster));
   if (plan.kind === 'waiting') {
     ctx.logger.debug({ cluster: clusterKey(cluster), reason: plan.reason }, 'recovery waiting');
     updateClusterStatus(ctx, {
@@ -111,6 +113,7 @@ function markBootstrapped(
         targetPrimary: options.primaryName,
         currentPrimaryTimestamp: rfc3339(now),
         timelineID: isRecovery ? 2 : 1,
+        readyInstances: 1,
         systemID: systemIdFor(options.cluster),
       });
     },

@@ -25,11 +25,13 @@ export function maintainStep(ctx: OperatorContext, cluster: KubeObject): boolean
     instanceNames: stringList(cluster.status?.instanceNames),
     currentPrimary: String(cluster.status?.currentPrimary ?? ''),
   };
+  // Counts first, from the same view the steps act on, so readyInstances
+  // follows every pod that comes up; the phase only once no step is left.
+  const summary = { cluster, pods: view.pods, instanceNames: view.instanceNames };
+  syncClusterStatus(ctx, { ...summary, scope: 'counts' });
   const steps = [failoverStep, recreateStep, startStep, readinessStep, scaleUpStep, scaleDownStep];
-  for (const step of steps) {
-    if (step(ctx, view)) return true;
-  }
-  syncClusterStatus(ctx, { cluster, pods: view.pods, instanceNames: view.instanceNames });
+  if (steps.some((step) => step(ctx, view))) return true;
+  syncClusterStatus(ctx, { ...summary, scope: 'all' });
   return false;
 }
 

@@ -11,7 +11,13 @@ import { desiredInstances, isPodReady } from './instances';
 
 export function syncClusterStatus(
   ctx: OperatorContext,
-  options: { cluster: KubeObject; pods: Map<string, KubeObject>; instanceNames: string[] },
+  options: {
+    cluster: KubeObject;
+    pods: Map<string, KubeObject>;
+    instanceNames: string[];
+    /** `counts` leaves the phase and conditions alone (a lifecycle step may be about to set them). */
+    scope: 'counts' | 'all';
+  },
 ): void {
   const { cluster, pods, instanceNames } = options;
   const ready = instanceNames.filter((name) => {
@@ -37,12 +43,15 @@ export function syncClusterStatus(
       status.instancesReportedState = reportedState({ pods, instanceNames, status });
       status.healthyPVC = instanceNames.flatMap((name) => pvcNamesOf(cluster, name));
       if (barmanPlugin(cluster) !== undefined) status.pluginStatus = [pluginStatus()];
+      if (options.scope === 'counts') return;
 
       if (isHealthy) {
         setPhase(status, phase.healthy, '');
         withConditions(status, [conditions.ready], now);
       } else {
-        if (isSettled) setPhase(status, phase.waitingForInstances, '');
+        if (isSettled || status.phase === phase.healthy) {
+          setPhase(status, phase.waitingForInstances, '');
+        }
         withConditions(status, [conditions.notReady], now);
       }
 

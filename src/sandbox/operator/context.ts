@@ -18,6 +18,8 @@ export interface OperatorContext {
   now: () => Date;
   enqueueCluster: (key: string, delayMs?: number) => void;
   enqueueBackup: (key: string, delayMs?: number) => void;
+  /** Clusters whose bootstrap waits for a Backup to exist or complete; woken by backup changes. */
+  waitingForBackup: Set<string>;
 }
 
 export function clusterKey(object: KubeObject): string {

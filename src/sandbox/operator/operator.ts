@@ -49,6 +49,7 @@ export function startOperator(options: OperatorOptions): Operator {
     now: () => new Date(),
     enqueueCluster: (key, delayMs) => clusters.add(key, delayMs),
     enqueueBackup: (key, delayMs) => backups.add(key, delayMs),
+    waitingForBackup: new Set(),
   };
 
   const paced = (kind: string, key: string, step: () => boolean): void => {
@@ -71,6 +72,7 @@ export function startOperator(options: OperatorOptions): Operator {
       const cluster = ctx.store.get(ctx.resources.clusters, namespace, name);
       if (cluster === undefined) {
         pacing.delete(`cluster:${key}`);
+        ctx.waitingForBackup.delete(key);
         return collectOrphans(ctx, key);
       }
       if (cluster.metadata.deletionTimestamp !== undefined) return;
