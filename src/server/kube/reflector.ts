@@ -21,7 +21,7 @@ import { DEFAULT_MAX_LINE_BYTES } from './ndjson';
 import { DEFAULT_PAGE_SIZE, listAll } from './list';
 import { collectionPath, type WatchedResource } from './resources';
 import type { KubeTransport } from './transport';
-import { watchOnce, type ObjectEvent, type WatchOutcome } from './watch';
+import { watchOnce, type ObjectEvent, type WatchOutcome, type WatchRequest } from './watch';
 
 /** Counters of one reflector, for tests and metrics. */
 export interface ReflectorCounters {
@@ -91,6 +91,7 @@ export class Reflector {
   private watches = 0;
   private watchStartedAt = 0;
   private isWatchOpen = false;
+  private connectedAt: number | undefined;
   private running: Promise<void> | undefined;
   private readonly synced: Promise<void>;
   private resolveSynced: () => void = () => undefined;
@@ -180,40 +181,39 @@ export class Reflector {
     this.watchStartedAt = this.clock.now();
     this.watches += 1;
     if (this.watches > 1) this.counters.reconnects += 1;
-    const range = this.options.watchTimeoutSeconds ?? { min: 300, max: 600 };
-    const connectedAt = { value: 0 };
-    let outcome: WatchOutcome;
+    this.connectedAt = undefined;
     try {
-      outcome = await watchOnce({
-        transport: this.options.transport,
-        path: this.path,
-        ...(this.options.resource.labelSelector === undefined
-          ? {}
-          : { labelSelector: this.options.resource.labelSelector }),
-        resourceVersion: this.resourceVersion ?? '',
-        timeoutSeconds: Math.floor(range.min + this.clock.random() * (range.max - range.min + 1)),
-        signal: this.stopper.signal,
-        clock: this.clock,
-        silenceTimeoutMs: this.options.silenceTimeoutMs ?? 90_000,
-        maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-        onConnected: () => {
-          connectedAt.value = this.clock.now();
-          this.isWatchOpen = true;
-          this.health.up();
-        },
-        onEvent: (event) => this.apply(event),
-        onBookmark: (resourceVersion) => this.advance(resourceVersion),
-      });
+      return await watchOnce(this.watchRequest());
     } finally {
       this.isWatchOpen = false;
+      const healthyAfterMs = this.options.healthyAfterMs ?? 60_000;
+      if (this.connectedAt !== undefined && this.clock.now() - this.connectedAt >= healthyAfterMs) {
+        this.backoff.reset();
+      }
     }
-    if (
-      connectedAt.value > 0 &&
-      this.clock.now() - connectedAt.value >= (this.options.healthyAfterMs ?? 60_000)
-    ) {
-      this.backoff.reset();
-    }
-    return outcome;
+  }
+
+  private watchRequest(): WatchRequest {
+    const range = this.options.watchTimeoutSeconds ?? { min: 300, max: 600 };
+    const { labelSelector } = this.options.resource;
+    return {
+      transport: this.options.transport,
+      path: this.path,
+      ...(labelSelector === undefined ? {} : { labelSelector }),
+      resourceVersion: this.resourceVersion ?? '',
+      timeoutSeconds: Math.floor(range.min + this.clock.random() * (range.max - range.min + 1)),
+      signal: this.stopper.signal,
+      clock: this.clock,
+      silenceTimeoutMs: this.options.silenceTimeoutMs ?? 90_000,
+      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      onConnected: () => {
+        this.connectedAt = this.clock.now();
+        this.isWatchOpen = true;
+        this.health.up();
+      },
+      onEvent: (event) => this.apply(event),
+      onBookmark: (resourceVersion) => this.advance(resourceVersion),
+    };
   }
 
   private async afterWatch(outcome: WatchOutcome): Promise<void> {
