@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { Link } from 'react-router';
 import type { ClusterListItem } from '../../../../src/contract/api';
 import { HealthBadge } from '../../components/HealthBadge';
-import { ageMs, formatAge, formatDuration } from '../../components/format';
+import { ageMs, formatAge, formatDuration, formatTime } from '../../components/format';
 import { describeScrapeError } from '../../components/scrapeErrors';
 
 // A day without a successful backup is worth a second look.
@@ -16,7 +16,7 @@ export const columns = [
   'Ready',
   'Primary',
   'Last backup',
-  'Recoverable since',
+  'Recovery window',
   'Metrics',
 ];
 
@@ -50,7 +50,7 @@ export const ClusterRow = memo(function ClusterRow(props: {
 }) {
   const { item, now } = props;
   const isShort = item.readyInstances < item.desiredInstances;
-  const window = ageMs(item.firstRecoverabilityPoint, now);
+  const windowMs = ageMs(item.firstRecoverabilityPoint, now);
   return (
     <div
       role="row"
@@ -91,8 +91,15 @@ export const ClusterRow = memo(function ClusterRow(props: {
         <BackupAge item={item} now={now} />
       </div>
       <div role="cell">
-        <Text size="sm">
-          {window === undefined ? 'no window' : `${formatDuration(window)} ago`}
+        <Text
+          size="sm"
+          title={
+            windowMs === undefined
+              ? undefined
+              : `Recoverable from ${formatTime(item.firstRecoverabilityPoint)}`
+          }
+        >
+          {windowMs === undefined ? 'none' : `last ${formatDuration(windowMs)}`}
         </Text>
       </div>
       <div role="cell">
