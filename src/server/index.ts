@@ -14,6 +14,7 @@ import { loadKubeConfig } from './kube/config';
 import { startReflectors } from './kube/informers';
 import { createLogger } from './logging';
 import { startScraper } from './metrics/index';
+import { Observability } from './observability/observability';
 import { Store } from './store/store';
 
 export interface StartServerOptions {
@@ -54,8 +55,13 @@ function urlOf(host: string, port: number): string {
 }
 
 /** Store, reflectors and scraper: everything that runs whether or not anyone is connected. */
-function startBackground(options: { config: ServeConfig; kubeConfig: KubeConfig; logger: Logger }) {
-  const { config, kubeConfig, logger } = options;
+function startBackground(options: {
+  config: ServeConfig;
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  observability: Observability;
+}) {
+  const { config, kubeConfig, logger, observability } = options;
   const store = new Store({ logger: logger.child({ component: 'store' }) });
   const reflectors = startReflectors({
     kubeConfig,
@@ -63,6 +69,7 @@ function startBackground(options: { config: ServeConfig; kubeConfig: KubeConfig;
     logger: logger.child({ component: 'watch' }),
     namespaces: config.namespaces,
   });
+  observability.watchReflectors(() => reflectors.counters());
   const scraper = startScraper({
     store,
     kubeConfig,
@@ -72,6 +79,7 @@ function startBackground(options: { config: ServeConfig; kubeConfig: KubeConfig;
     timeoutMs: config.scrapeTimeoutMs,
     ...(config.metricsCaFile === undefined ? {} : { caFile: config.metricsCaFile }),
     thresholds: config.thresholds,
+    onScrape: observability.observeScrape,
   });
   const stop = async () => {
     await Promise.allSettled([scraper.stop(), reflectors.stop()]);
@@ -93,7 +101,8 @@ export async function startServer(
   const kubeConfig =
     options.kubeConfig ??
     loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context });
-  const background = startBackground({ config, kubeConfig, logger });
+  const observability = new Observability();
+  const background = startBackground({ config, kubeConfig, logger, observability });
   const { store, metrics } = background;
 
   let isStopping = false;
@@ -112,6 +121,7 @@ export async function startServer(
         webRoot: config.webRoot ?? defaultWebRoot(),
         isStopping: () => isStopping,
         routeModules: [
+          observability.routes,
           registerMetricsRoutes,
           registerActionRoutes,
           ...(options.routeModules ?? []),
@@ -132,6 +142,7 @@ export async function startServer(
     ...(options.hubLimits === undefined ? {} : { limits: options.hubLimits }),
   });
   hub.attach(app.server);
+  observability.watchHub(hub);
 
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.listen.port;

@@ -51,6 +51,24 @@ export interface HubOptions {
   path?: string;
 }
 
+/** Clients let go since the hub started, by reason (for Deckhand's own metrics). */
+export interface HubDrops {
+  /** Fell more than `maxBufferedBytes` behind. */
+  slow: number;
+  /** Left `maxMissedPongs` pings unanswered. */
+  pongTimeout: number;
+  /** Sent a message larger than `maxPayloadBytes`. */
+  oversize: number;
+  /** Were connected when the hub closed. */
+  shutdown: number;
+}
+
+/** What the hub reports about its clients. */
+export interface HubStats {
+  clients: number;
+  dropped: Readonly<HubDrops>;
+}
+
 /** Close code 1013 (try again later): the client fell behind. */
 const closeTooSlow = 1013;
 /** Close code 1001 (going away): the server is stopping. */
@@ -75,6 +93,7 @@ export class Hub {
   private readonly unsubscribes: (() => void)[] = [];
   private readonly pingTimer: NodeJS.Timeout;
   private isStopping = false;
+  private readonly drops: HubDrops = { slow: 0, pongTimeout: 0, oversize: 0, shutdown: 0 };
 
   constructor(private readonly options: HubOptions) {
     this.limits = { ...defaultHubLimits, ...options.limits };
@@ -98,6 +117,10 @@ export class Hub {
     return this.missedPongs.size;
   }
 
+  stats(): HubStats {
+    return { clients: this.missedPongs.size, dropped: { ...this.drops } };
+  }
+
   /** Handles upgrade requests of an HTTP server. */
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -111,8 +134,10 @@ export class Hub {
     clearInterval(this.pingTimer);
     this.coalescer.stop();
     for (const unsubscribe of this.unsubscribes) unsubscribe();
-    for (const ws of this.missedPongs.keys())
+    for (const ws of this.missedPongs.keys()) {
+      this.drops.shutdown += 1;
       this.closeClient(ws, closeGoingAway, 'server is shutting down');
+    }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
@@ -162,7 +187,11 @@ export class Hub {
     ws.on('message', (_data, isBinary) =>
       this.options.logger.debug({ isBinary }, 'ignored websocket message from client'),
     );
-    ws.on('error', (error) => this.options.logger.debug({ err: error }, 'websocket client error'));
+    ws.on('error', (error: NodeJS.ErrnoException) => {
+      // ws closes the socket itself (1009) after this error.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.drops.oversize += 1;
+      this.options.logger.debug({ err: error }, 'websocket client error');
+    });
     ws.on('close', () => this.missedPongs.delete(ws));
     this.options.logger.debug({ clients: this.missedPongs.size }, 'websocket client connected');
   }
@@ -177,6 +206,7 @@ export class Hub {
           { bufferedBytes: ws.bufferedAmount },
           'closing slow websocket client',
         );
+        this.drops.slow += 1;
         this.closeClient(ws, closeTooSlow, 'client is too slow');
         continue;
       }
@@ -191,6 +221,7 @@ export class Hub {
           { missed },
           'dropping websocket client that stopped answering pings',
         );
+        this.drops.pongTimeout += 1;
         ws.terminate();
         this.missedPongs.delete(ws);
         continue;

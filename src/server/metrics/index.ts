@@ -28,6 +28,14 @@ export interface ScraperStartOptions {
   caFile?: string;
   thresholds?: Partial<HealthThresholds>;
   now?: () => Date;
+  /** Told about every exporter request: how long it took and, when it failed, why. */
+  onScrape?: (observation: ScrapeObservation) => void;
+}
+
+/** One finished exporter request; `error` is the text the UI shows for a failure. */
+export interface ScrapeObservation {
+  durationMs: number;
+  error?: string;
 }
 
 export interface RunningScraper {
@@ -64,7 +72,7 @@ export function startScraper(options: ScraperStartOptions): RunningScraper {
       only: ONLY_SERIES,
     },
     endpoint: (spec) => endpoints.endpoint(spec),
-    fetch: fetchExposition,
+    fetch: observedFetch(options.onScrape),
   });
   scraper.start();
   logger.info(
@@ -86,6 +94,17 @@ export function startScraper(options: ScraperStartOptions): RunningScraper {
       await scraper.stop();
       logger.info('scraper stopped');
     },
+  };
+}
+
+function observedFetch(onScrape: ScraperStartOptions['onScrape']): typeof fetchExposition {
+  if (onScrape === undefined) return fetchExposition;
+  return async (target, limits) => {
+    const startedAt = performance.now();
+    const outcome = await fetchExposition(target, limits);
+    const durationMs = performance.now() - startedAt;
+    onScrape(outcome.isOk ? { durationMs } : { durationMs, error: outcome.error });
+    return outcome;
   };
 }
 
