@@ -5,16 +5,26 @@
 // a projection object on every change, which makes object identity a cheap
 // "unchanged" test.
 import type { ClusterListItem } from '../../contract/api';
-import type { MetricsReader } from '../metrics/types';
+import type { ClusterHealthSummary, MetricsReader } from '../metrics/types';
 import type { ClusterProjection, StoreChange, StoreReader } from '../store/types';
 import { SerializedJson } from './cache';
 import { walArchiverPlugin } from './cluster-state';
 import { toClusterListItem } from './dto';
 
+/** A row's JSON with the inputs it was built from besides the projection. */
 interface RowMemo {
-  /** Health inputs and, for plugin clusters, the ObjectStore revision. */
-  key: string;
+  health: ClusterHealthSummary;
+  /** ObjectStore revision for plugin clusters (their window lives there), else 0. */
+  objectStoresRevision: number;
   json: string;
+}
+
+function isSameHealth(a: ClusterHealthSummary, b: ClusterHealthSummary): boolean {
+  return (
+    a.overallHealth === b.overallHealth &&
+    a.metricsScrapedAt === b.metricsScrapedAt &&
+    a.metricsScrapeError === b.metricsScrapeError
+  );
 }
 
 /** Revisions of the store kinds the read routes depend on (pods and PVCs excluded). */
@@ -90,14 +100,20 @@ export class ClusterListBuilder {
 
   private row(cluster: ClusterProjection): string {
     const health = this.deps.metrics.clusterHealth(cluster.namespace, cluster.name);
-    const usesObjectStore = walArchiverPlugin(cluster) !== undefined;
-    const key = `${health.overallHealth}|${health.metricsScrapedAt ?? ''}|${health.metricsScrapeError ?? ''}|${usesObjectStore ? this.revisions.objectstores : 0}`;
+    const objectStoresRevision =
+      walArchiverPlugin(cluster) === undefined ? 0 : this.revisions.objectstores;
 
     const memo = this.rows.get(cluster);
-    if (memo?.key === key) return memo.json;
+    if (
+      memo !== undefined &&
+      memo.objectStoresRevision === objectStoresRevision &&
+      isSameHealth(memo.health, health)
+    ) {
+      return memo.json;
+    }
     const item: ClusterListItem = toClusterListItem(cluster, { ...this.deps, health });
     const json = JSON.stringify(item);
-    this.rows.set(cluster, { key, json });
+    this.rows.set(cluster, { health, objectStoresRevision, json });
     return json;
   }
 }
