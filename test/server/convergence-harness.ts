@@ -65,10 +65,11 @@ export async function startBareSandbox(options: {
 }
 
 /** The store's objects of a kind and the server's, both as sorted projection JSON. */
-export function compareWithTruth(sandbox: BareSandbox, store: Store, kind: StoreKind) {
-  const resource = sandbox.resource(kind);
+export function compareWithTruth(source: { objects: ObjectStore }, store: Store, kind: StoreKind) {
+  const resource = source.objects.resourceFor(...RESOURCE_NAMES[kind]);
   const selector = kind === 'pods' || kind === 'pvcs' ? { labelSelector: 'cnpg.io/cluster' } : {};
-  const truth = sandbox.objects.list(resource, selector).items.flatMap((raw: KubeObject) => {
+  const items = resource === undefined ? [] : source.objects.list(resource, selector).items;
+  const truth = items.flatMap((raw: KubeObject) => {
     const result = projectors[kind](raw);
     return result.ok ? [result.value] : [];
   });
