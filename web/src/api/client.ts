@@ -45,7 +45,14 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
     });
   }
   if (!response.ok) throw await readError(response);
-  return (await response.json()) as T;
+  try {
+    return (await response.json()) as T;
+  } catch {
+    throw new ApiError({
+      status: response.status,
+      message: `The server sent an unreadable answer for ${path}.`,
+    });
+  }
 }
 
 /** GET a JSON document from the Deckhand API. */

@@ -21,8 +21,11 @@ export function PreviewStep(props: {
   const requestKey = JSON.stringify(props.request);
   const { mutate: runPreview } = preview;
 
+  const { request } = props;
+
+  // The request object is rebuilt on every render; its serialized form says when it changed.
   useEffect(() => {
-    runPreview(JSON.parse(requestKey) as RestoreRequest);
+    runPreview(request);
   }, [requestKey, runPreview]);
 
   if (preview.isPending || preview.isIdle)
