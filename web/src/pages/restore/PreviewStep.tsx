@@ -12,6 +12,8 @@ import { ErrorState, Loading } from '../../components/StateViews';
 export function PreviewStep(props: {
   source: { namespace: string; name: string };
   request: RestoreRequest;
+  /** Why the user may not create the cluster, when they may not. */
+  blockedReason?: string | undefined;
 }) {
   const { namespace, name } = props.source;
   const preview = useRestorePreview(namespace, name);
@@ -75,13 +77,18 @@ export function PreviewStep(props: {
       <div>
         <Button
           onClick={createCluster}
-          disabled={!isConfirmed}
+          disabled={!isConfirmed || props.blockedReason !== undefined}
           loading={create.isPending}
           data-testid="create-restore"
         >
           Create cluster {targetName}
         </Button>
       </div>
+      {props.blockedReason ? (
+        <Text size="sm" c="dimmed">
+          {props.blockedReason}
+        </Text>
+      ) : null}
       {create.isError ? (
         <Alert color="red" title="The cluster was not created" role="alert">
           {create.error.message}

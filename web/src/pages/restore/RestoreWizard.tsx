@@ -1,7 +1,7 @@
 import { Anchor, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useRestoreOptions } from '../../api/queries';
+import { useApiVersion, useRestoreOptions } from '../../api/queries';
 import { formatTime } from '../../components/format';
 import { ErrorState, Loading } from '../../components/StateViews';
 import { useClusterParams } from '../../components/useClusterParams';
@@ -17,6 +17,12 @@ export default function RestoreWizard() {
   const { namespace, name } = useClusterParams();
   useDocumentTitle(`Restore ${name}`);
   const options = useRestoreOptions(namespace, name);
+  const permissions = useApiVersion().data?.permissions;
+  const blockedReason = permissions?.readOnly
+    ? 'Deckhand runs read-only: restores cannot be started from here.'
+    : permissions?.canRestore === false
+      ? 'You are not allowed to create restore clusters.'
+      : undefined;
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<RestoreDraft>({
     backupName: '',
@@ -84,7 +90,11 @@ export default function RestoreWizard() {
         </Stepper.Step>
         <Stepper.Step label="Preview" description="Check and confirm">
           {step === 2 ? (
-            <PreviewStep source={{ namespace, name }} request={toRequest(draft)} />
+            <PreviewStep
+              source={{ namespace, name }}
+              request={toRequest(draft)}
+              blockedReason={blockedReason}
+            />
           ) : null}
         </Stepper.Step>
       </Stepper>
