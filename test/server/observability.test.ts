@@ -1,12 +1,17 @@
 // Deckhand's own /metrics: request latency by route pattern, reflector state
 // and counters, scrape results, and the endpoint's own headers.
+import { KubeConfig } from '@kubernetes/client-node';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { Authenticator } from '../../src/server/auth/authenticator';
+import { parseCidrs } from '../../src/server/auth/cidr';
+import { registerAuth } from '../../src/server/auth/plugin';
 import { Observability } from '../../src/server/observability/observability';
 import { scrapeFailureReason } from '../../src/server/observability/scrape-metrics';
 import type { ReflectorCounters } from '../../src/server/kube/reflector';
 import { aCluster } from './api-fixtures';
 import { buildTestApp } from './api-app-support';
-import { scrape, valueOf } from './observability-support';
+import { parseExposition, scrape, valueOf } from './observability-support';
 
 const requestCount = 'deckhand_http_request_duration_seconds_count';
 
@@ -43,6 +48,40 @@ describe('GET /metrics', () => {
     expect(first.headers['content-security-policy']).toContain("default-src 'self'");
     expect(first.headers.etag).toBeUndefined();
     expect(second.body).not.toBe(first.body);
+  });
+
+  it('asks for an identity when a sign-in mode is active', async () => {
+    const observability = new Observability({ shouldCollectRuntime: false });
+    const logger = pino({ level: 'silent' });
+    const kubeConfig = new KubeConfig();
+    const authenticator = new Authenticator({
+      mode: 'proxy',
+      kubeConfig,
+      logger,
+      trustedProxies: parseCidrs(['127.0.0.1']),
+    });
+    const withAuth = (app: Parameters<typeof registerAuth>[0]) =>
+      registerAuth(app, {
+        authenticator,
+        kubeConfig,
+        logger,
+        isReadOnly: true,
+        allowedOrigins: new Set(),
+      });
+    const { app } = await buildTestApp({ routeModules: [withAuth, observability.routes] });
+
+    const anonymous = await app.inject({ method: 'GET', url: '/metrics' });
+    const signedIn = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { 'x-forwarded-user': 'prometheus' },
+    });
+
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.body).not.toContain('deckhand_');
+    expect(signedIn.statusCode).toBe(200);
+    const refused = { method: 'GET', route: '/metrics', status_code: '401' };
+    expect(valueOf(parseExposition(signedIn.body), requestCount, refused)).toBe(1);
   });
 
   it('counts requests under their route pattern, never the raw URL', async () => {
