@@ -64,7 +64,8 @@ function startIfPossible(
       other.metadata.name !== backup.metadata.name && activePhases.has(other.status?.phase),
   );
   const pods = ctx.index.podsOf(clusterKey(cluster));
-  const pod = backupTargetPod({ backup, cluster, pods });
+  const isBootstrapped = typeof cluster.status?.currentPrimary === 'string';
+  const pod = isBootstrapped ? backupTargetPod({ backup, cluster, pods }) : undefined;
   if (isBusy || pod === undefined) {
     ctx.enqueueBackup(
       keyOf(cluster.metadata.namespace ?? 'default', backup.metadata.name),

@@ -114,8 +114,12 @@ export function startOperator(options: OperatorOptions): Operator {
     const resource = event.resource;
     if (resource === ctx.resources.pods) {
       const key = event.type === 'DELETED' ? ctx.index.removePod(object) : ctx.index.putPod(object);
-      if (key !== undefined) clusters.add(key);
+      if (key === undefined) return;
+      clusters.add(key);
+      // A pod that becomes ready may be what a pending backup waits for.
+      if (event.type !== 'DELETED') wakePending(ctx, key);
     } else if (resource === ctx.resources.backups) {
+      for (const waiting of ctx.waitingForBackup) clusters.add(waiting);
       const key =
         event.type === 'DELETED' ? ctx.index.removeBackup(object) : ctx.index.putBackup(object);
       if (event.type !== 'DELETED')
@@ -123,6 +127,7 @@ export function startOperator(options: OperatorOptions): Operator {
       if (key !== undefined && event.type === 'DELETED') wakePending(ctx, key);
     } else if (resource === ctx.resources.clusters) {
       clusters.add(clusterKey(object));
+      wakePending(ctx, clusterKey(object));
     } else if (resource === ctx.resources.scheduledBackups) {
       onScheduleEvent(event, { schedules, generations: scheduleGenerations });
     }
