@@ -1,5 +1,5 @@
 // A non-2xx answer from the API server, read from its `Status` body.
-import { asObject, stringAt } from '../store/narrow';
+import { asObject, parseJsonOrUndefined, stringAt } from '../store/narrow';
 import { redactAddresses } from '../store/redact';
 import { readBody, type KubeResponse } from './transport';
 
@@ -35,7 +35,7 @@ export async function apiErrorFrom(response: KubeResponse, path: string): Promis
   let message = `HTTP ${response.status}`;
   try {
     const body = await readBody(response, MAX_ERROR_BODY_BYTES);
-    message = stringAt(asObject(parseJson(body)), 'message') || message;
+    message = stringAt(asObject(parseJsonOrUndefined(body)), 'message') || message;
   } catch {
     response.discard();
   }
@@ -49,14 +49,6 @@ export function apiErrorFromStatus(status: unknown): KubeApiError {
   const code = object?.code;
   const message = stringAt(object, 'message') ?? 'watch error event';
   return new KubeApiError(typeof code === 'number' ? code : 500, redactAddresses(message));
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 // Only the delta-seconds form; an HTTP date is rare from API servers and

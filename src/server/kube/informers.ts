@@ -4,7 +4,12 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KindStatus } from '../store/types';
 import type { Store } from '../store/store';
-import { Reflector, type ReflectorCounters, type ReflectorOptions } from './reflector';
+import {
+  emptyCounters,
+  Reflector,
+  type ReflectorCounters,
+  type ReflectorOptions,
+} from './reflector';
 import { WATCHED_RESOURCES, type WatchedResource } from './resources';
 import { kubeTransport, type KubeTransport } from './transport';
 
@@ -84,15 +89,7 @@ export function startReflectors(options: StartReflectorsOptions): RunningReflect
 function sumCounters(reflectors: readonly Reflector[]): Record<string, ReflectorCounters> {
   const totals: Record<string, ReflectorCounters> = {};
   for (const reflector of reflectors) {
-    const total = (totals[reflector.kind] ??= {
-      lists: 0,
-      relists: 0,
-      reconnects: 0,
-      malformedLines: 0,
-      malformedObjects: 0,
-      eventsApplied: 0,
-      errors: 0,
-    });
+    const total = (totals[reflector.kind] ??= emptyCounters());
     for (const key of Object.keys(total) as (keyof ReflectorCounters)[]) {
       total[key] += reflector.counters[key];
     }

@@ -3,7 +3,7 @@
 import type { KubeTransport } from './transport';
 import { readBody } from './transport';
 import { apiErrorFrom } from './api-error';
-import { arrayAt, asObject, objectAt, stringAt } from '../store/narrow';
+import { arrayAt, asObject, objectAt, parseJsonOrUndefined, stringAt } from '../store/narrow';
 
 /** API servers cap pages at 500 objects by default too. */
 export const DEFAULT_PAGE_SIZE = 500;
@@ -56,16 +56,8 @@ async function fetchPage<T>(request: ListRequest<T>, continueToken: string | und
 
   const response = await request.transport.get(path, request.signal);
   if (response.status !== 200) throw await apiErrorFrom(response, path);
-  const page = asObject(parseJson(await readBody(response, MAX_PAGE_BYTES)));
+  const page = asObject(parseJsonOrUndefined(await readBody(response, MAX_PAGE_BYTES)));
   if (page === undefined)
     throw new Error(`GET ${request.path}: list response is not a JSON object`);
   return page;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -41,6 +41,19 @@ export interface ReflectorCounters {
   errors: number;
 }
 
+/** All counters at zero. */
+export function emptyCounters(): ReflectorCounters {
+  return {
+    lists: 0,
+    relists: 0,
+    reconnects: 0,
+    malformedLines: 0,
+    malformedObjects: 0,
+    eventsApplied: 0,
+    errors: 0,
+  };
+}
+
 /** Options of a Reflector; only the first four are required. */
 export interface ReflectorOptions {
   resource: WatchedResource;
@@ -69,15 +82,7 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** Keeps one resource in the store in sync with the API server. */
 export class Reflector {
-  readonly counters: ReflectorCounters = {
-    lists: 0,
-    relists: 0,
-    reconnects: 0,
-    malformedLines: 0,
-    malformedObjects: 0,
-    eventsApplied: 0,
-    errors: 0,
-  };
+  readonly counters: ReflectorCounters = emptyCounters();
   readonly kind: StoreKind;
   private readonly scope: string;
   private readonly path: string;

@@ -33,22 +33,22 @@ export class KindStatusBook {
 
   /** Registers a scope before its first list, so it reports `syncing`. */
   track(kind: StoreKind, scope: string): void {
-    const byScope = this.scopes.get(kind) ?? new Map<string, ScopeStatus>();
-    if (!byScope.has(scope)) byScope.set(scope, { hasSynced: false, isDegradedNow: false });
-    this.scopes.set(kind, byScope);
+    this.scopeStatus(kind, scope);
   }
 
   /** The scope is in sync as of `at` (a list completed, or the watch delivered). */
   synced(kind: StoreKind, scope: string, at: number): void {
-    this.track(kind, scope);
-    this.scopes.get(kind)?.set(scope, { hasSynced: true, lastSyncAt: at, isDegradedNow: false });
+    const status = this.scopeStatus(kind, scope);
+    status.hasSynced = true;
+    status.lastSyncAt = at;
+    status.downSince = undefined;
+    status.error = undefined;
+    status.isDegradedNow = false;
   }
 
   /** The scope's watch is down; `downSince` keeps the start of the outage. */
   down(report: DownReport): void {
-    this.track(report.kind, report.scope);
-    const status = this.scopes.get(report.kind)?.get(report.scope);
-    if (status === undefined) return;
+    const status = this.scopeStatus(report.kind, report.scope);
     status.downSince ??= report.at;
     status.error = report.error;
     status.isDegradedNow ||= report.isDegradedNow ?? false;
@@ -57,6 +57,14 @@ export class KindStatusBook {
   /** Per-kind status, worst scope first. */
   statuses(): KindStatus[] {
     return [...this.scopes].map(([kind, byScope]) => this.summarize(kind, [...byScope.values()]));
+  }
+
+  private scopeStatus(kind: StoreKind, scope: string): ScopeStatus {
+    const byScope = this.scopes.get(kind) ?? new Map<string, ScopeStatus>();
+    this.scopes.set(kind, byScope);
+    const status = byScope.get(scope) ?? { hasSynced: false, isDegradedNow: false };
+    byScope.set(scope, status);
+    return status;
   }
 
   private summarize(kind: StoreKind, scopes: ScopeStatus[]): KindStatus {

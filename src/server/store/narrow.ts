@@ -54,3 +54,12 @@ export function stringMapAt(object: JsonObject | undefined, key: string): Record
   }
   return result;
 }
+
+/** The parsed JSON text, or undefined when it is not valid JSON. */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
