@@ -41,7 +41,10 @@ export interface StartReflectorsOptions {
 export interface RunningReflectors {
   stop(): Promise<void>;
   statuses(): KindStatus[];
-  /** Resolves when every reflector has completed its first LIST. */
+  /**
+   * Resolves when every reflector has completed its first LIST. A kind that
+   * stays forbidden never completes one, so callers that wait should bound it.
+   */
   waitForSync(): Promise<void>;
   /** Counters summed per kind. */
   counters(): Record<string, ReflectorCounters>;
