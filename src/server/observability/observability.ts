@@ -20,6 +20,8 @@ export interface ObservabilityOptions {
    * Adds prom-client's process and Node.js metrics (`process_*`, `nodejs_*`:
    * CPU, memory, heap, event-loop lag, GC) under their usual unprefixed
    * names, which ready-made Node.js dashboards expect. On by default.
+   * prom-client cannot stop these collectors again: each registry that has
+   * them keeps a small event-loop delay monitor for the life of the process.
    */
   shouldCollectRuntime?: boolean;
 }
