@@ -1,8 +1,6 @@
-import { Anchor, Text } from '@mantine/core';
 import { memo } from 'react';
 import { Link } from 'react-router';
 import type { ClusterListItem } from '../../../../src/contract/api';
-import { HealthBadge } from '../../components/HealthBadge';
 import { ageMs, formatAge, formatDuration, formatTime } from '../../components/format';
 import { describeScrapeError } from '../../components/scrapeErrors';
 
@@ -20,25 +18,37 @@ export const columns = [
   'Metrics',
 ];
 
+// Rows use plain elements and classes from app.css rather than Mantine
+// components: dozens re-render on each filter keystroke and scroll step.
 function BackupAge({ item, now }: { item: ClusterListItem; now: number }) {
   const age = ageMs(item.lastSuccessfulBackup, now);
   const isStale = age === undefined || age > staleBackupMs;
   return (
-    <Text size="sm" className={isStale ? 'text-warning' : undefined}>
+    <span className={isStale ? 'text-warning' : undefined}>
       {formatAge(item.lastSuccessfulBackup, now)}
-    </Text>
+    </span>
   );
 }
 
 function ScrapeStatus({ item, now }: { item: ClusterListItem; now: number }) {
   if (item.metricsScrapeError) {
     return (
-      <Text size="sm" className="text-warning" truncate title={item.metricsScrapeError}>
+      <span className="text-warning cell-line" title={item.metricsScrapeError}>
         {describeScrapeError(item.metricsScrapeError).short}
-      </Text>
+      </span>
     );
   }
-  return <Text size="sm">scraped {formatAge(item.metricsScrapedAt, now)}</Text>;
+  return <span>scraped {formatAge(item.metricsScrapedAt, now)}</span>;
+}
+
+function RecoveryWindow({ item, now }: { item: ClusterListItem; now: number }) {
+  const windowMs = ageMs(item.firstRecoverabilityPoint, now);
+  if (windowMs === undefined) return <span>none</span>;
+  return (
+    <span title={`Recoverable from ${formatTime(item.firstRecoverabilityPoint)}`}>
+      last {formatDuration(windowMs)}
+    </span>
+  );
 }
 
 /** One cluster of the overview, laid out on the shared column grid. */
@@ -50,7 +60,6 @@ export const ClusterRow = memo(function ClusterRow(props: {
 }) {
   const { item, now } = props;
   const isShort = item.readyInstances < item.desiredInstances;
-  const windowMs = ageMs(item.firstRecoverabilityPoint, now);
   return (
     <div
       role="row"
@@ -58,49 +67,38 @@ export const ClusterRow = memo(function ClusterRow(props: {
       className="cluster-row cluster-row-virtual"
       style={{ transform: `translateY(${props.offset}px)` }}
     >
-      <div role="cell" className="cell-name">
-        <Anchor component={Link} to={`/clusters/${item.namespace}/${item.name}`} size="sm" fw={600}>
+      <div role="cell">
+        <Link to={`/clusters/${item.namespace}/${item.name}`} className="cluster-link cell-line">
           {item.name}
-        </Anchor>
-        <Text size="xs" c="dimmed" truncate>
-          {item.namespace}
-        </Text>
+        </Link>
+        <span className="cell-line cell-secondary">{item.namespace}</span>
       </div>
       <div role="cell">
-        <HealthBadge health={item.overallHealth} />
+        <span className={`health-pill health-pill-${item.overallHealth}`}>
+          {item.overallHealth}
+        </span>
       </div>
-      <div role="cell" className="cell-phase">
-        <Text size="sm" truncate title={item.phase}>
+      <div role="cell">
+        <span className="cell-line" title={item.phase}>
           {item.phase || 'No phase yet'}
-        </Text>
-        <Text size="xs" c="dimmed" truncate title={item.phaseReason}>
-          {item.phaseReason}
-        </Text>
+        </span>
+        {item.phaseReason ? (
+          <span className="cell-line cell-secondary" title={item.phaseReason}>
+            {item.phaseReason}
+          </span>
+        ) : null}
       </div>
-      <div role="cell">
-        <Text size="sm" className={isShort ? 'text-warning' : undefined}>
-          {item.readyInstances}/{item.desiredInstances}
-        </Text>
+      <div role="cell" className={isShort ? 'text-warning' : undefined}>
+        {item.readyInstances}/{item.desiredInstances}
       </div>
-      <div role="cell">
-        <Text size="sm" truncate>
-          {item.currentPrimary || 'none'}
-        </Text>
+      <div role="cell" className="cell-line">
+        {item.currentPrimary || 'none'}
       </div>
       <div role="cell">
         <BackupAge item={item} now={now} />
       </div>
       <div role="cell">
-        <Text
-          size="sm"
-          title={
-            windowMs === undefined
-              ? undefined
-              : `Recoverable from ${formatTime(item.firstRecoverabilityPoint)}`
-          }
-        >
-          {windowMs === undefined ? 'none' : `last ${formatDuration(windowMs)}`}
-        </Text>
+        <RecoveryWindow item={item} now={now} />
       </div>
       <div role="cell">
         <ScrapeStatus item={item} now={now} />
