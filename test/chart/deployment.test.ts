@@ -53,6 +53,7 @@ describe('chart Deployment', () => {
       '--log-format=json',
       '--shutdown-drain=5s',
       '--auth=token',
+      '--session-ttl=8h',
     ]);
   });
 
@@ -69,6 +70,9 @@ describe('chart Deployment', () => {
     expect(args).toContain('--scrape-via=proxy');
     expect(args).toContain('--auth=proxy');
     expect(args).toContain('--trusted-proxy-cidrs=10.0.0.0/8,192.168.1.0/24');
+    expect(args).toContain('--auth-user-header=X-Forwarded-User');
+    expect(args).toContain('--auth-groups-header=X-Forwarded-Groups');
+    expect(args.some((arg) => arg.startsWith('--session-ttl'))).toBe(false);
   });
 
   it('passes allowed origins and then any extra flags, in that order', () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envName } from '../../src/server/config/flags';
-import { serveFlags } from '../../src/server/config/serve-config';
+import { parseServeConfig, serveFlags } from '../../src/server/config/serve-config';
 import { one, render, type Manifest } from '../chart/helm';
 import { repoRoot } from './layout';
 
@@ -36,6 +36,18 @@ describe('serve flags', () => {
 
     expect(args[0]).toBe('serve');
     expect(flagNames(args).filter((flag) => !accepted.includes(flag))).toEqual([]);
+  });
+
+  it.each([
+    ['the defaults', {}],
+    ['a namespaced read-only install', { watchNamespaces: ['a', 'b'], readOnly: true }],
+    ['proxy sign-in', { auth: { mode: 'proxy', trustedProxyCIDRs: ['10.0.0.0/8'] } }],
+    ['no sign-in, accepted as such', { auth: { mode: 'none', allowUnauthenticated: true } }],
+    ['scraping through the API server', { scrapeVia: 'proxy' }],
+  ])('start the server as the chart renders them for %s', (_name, values) => {
+    const inPod = { env: {}, isTTY: false, fileExists: () => true };
+
+    expect(() => parseServeConfig(chartArgs(values).slice(1), inPod)).not.toThrow();
   });
 
   it('are each documented with their environment variable', () => {

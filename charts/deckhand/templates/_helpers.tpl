@@ -130,6 +130,17 @@ per-namespace Roles so both scopes grant exactly the same.
 - --log-format={{ .Values.logFormat }}
 - --shutdown-drain={{ .Values.shutdownDrain }}
 - --auth={{ .Values.auth.mode }}
+{{- if eq .Values.auth.mode "proxy" }}
+- --trusted-proxy-cidrs={{ required "auth.trustedProxyCIDRs is required when auth.mode is proxy" (join "," .Values.auth.trustedProxyCIDRs | default "") }}
+- --auth-user-header={{ .Values.auth.userHeader }}
+- --auth-groups-header={{ .Values.auth.groupsHeader }}
+{{- end }}
+{{- if eq .Values.auth.mode "token" }}
+- --session-ttl={{ .Values.auth.sessionTTL }}
+{{- end }}
+{{- if and (eq .Values.auth.mode "none") .Values.auth.allowUnauthenticated }}
+- --allow-unauthenticated
+{{- end }}
 {{- with .Values.watchNamespaces }}
 - --namespaces={{ join "," . }}
 {{- end }}
@@ -138,12 +149,6 @@ per-namespace Roles so both scopes grant exactly the same.
 {{- end }}
 {{- with .Values.allowedOrigins }}
 - --allowed-origins={{ join "," . }}
-{{- end }}
-{{- if eq .Values.auth.mode "proxy" }}
-- --trusted-proxy-cidrs={{ required "auth.trustedProxyCIDRs is required when auth.mode is proxy" (join "," .Values.auth.trustedProxyCIDRs | default "") }}
-{{- end }}
-{{- if and (eq .Values.auth.mode "none") .Values.auth.allowUnauthenticated }}
-- --allow-unauthenticated
 {{- end }}
 {{- range .Values.extraArgs }}
 - {{ . | quote }}
