@@ -72,6 +72,26 @@ describe('deckhand serve configuration', () => {
     });
   });
 
+  it('configures the proxy and token sign-in modes', () => {
+    expect(
+      parse([
+        '--listen=0.0.0.0:8080',
+        '--auth=proxy',
+        '--trusted-proxy-cidrs=10.0.0.0/8,::1',
+        '--auth-user-header=X-Auth-Request-User',
+      ])?.auth,
+    ).toEqual({
+      mode: 'proxy',
+      trustedProxyCidrs: ['10.0.0.0/8', '::1'],
+      userHeader: 'X-Auth-Request-User',
+      groupsHeader: 'X-Forwarded-Groups',
+      sessionTtlMs: 8 * 3600 * 1000,
+    });
+    expect(
+      parse(['--listen=0.0.0.0:8080', '--auth=token', '--session-ttl=1h'])?.auth,
+    ).toMatchObject({ mode: 'token', sessionTtlMs: 3600 * 1000 });
+  });
+
   it('takes every flag from DECKHAND_ variables, with the command line winning', () => {
     const env = {
       DECKHAND_SCRAPE_INTERVAL: '45s',
@@ -127,17 +147,15 @@ describe('deckhand serve configuration', () => {
       '--connections-warning must not be above --connections-critical',
     ],
     [['--bogus'], 'unknown flag --bogus'],
+    [['--auth', 'proxy'], '--auth=proxy needs --trusted-proxy-cidrs: the addresses of the proxy'],
     [
-      ['--auth', 'token'],
-      '--auth: "token" is not available in this version; use --auth=none on loopback or behind an authenticating proxy',
+      ['--auth', 'proxy', '--trusted-proxy-cidrs', '10.0.0.0/40'],
+      '--trusted-proxy-cidrs: "10.0.0.0/40" has an invalid prefix length',
     ],
-    [
-      ['--trusted-proxy-cidrs', '10.0.0.0/8'],
-      '--trusted-proxy-cidrs only applies to --auth=proxy, which is not available in this version',
-    ],
+    [['--trusted-proxy-cidrs', '10.0.0.0/8'], '--trusted-proxy-cidrs only applies to --auth=proxy'],
     [
       ['--listen', '0.0.0.0:8080'],
-      '--listen: 0.0.0.0 is reachable from other machines and --auth=none has no sign-in; add --allow-unauthenticated to accept that',
+      '--listen: 0.0.0.0 is reachable from other machines and --auth=none has no sign-in; use --auth=proxy or --auth=token, or add --allow-unauthenticated to accept that',
     ],
     [['--listen'], '--listen needs a value'],
     [['serve'], 'unexpected argument "serve"'],

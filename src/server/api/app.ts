@@ -15,6 +15,7 @@ import { registerClusterRoutes } from './routes/clusters';
 import { registerHealthRoutes } from './routes/health';
 import { registerVersionRoutes } from './routes/version';
 import { createStaticHandler } from './static';
+import { registerAuth, type AuthPluginOptions } from '../auth/plugin';
 
 /** A module that adds routes, such as the metrics or actions routes. */
 export type RouteModule = (app: FastifyInstance, deps: ApiDeps) => void | Promise<void>;
@@ -28,6 +29,8 @@ export interface AppOptions {
   cacheEntries?: number;
   /** Further route modules, registered after the read routes. */
   routeModules?: RouteModule[];
+  /** Authentication and authorization hooks; without them every caller is anonymous. */
+  auth?: AuthPluginOptions;
 }
 
 /** Longest request URL accepted; longer ones get 414. */
@@ -63,6 +66,8 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     }
     return undefined;
   });
+
+  if (options.auth !== undefined) registerAuth(app, options.auth);
 
   const cache = new ResponseCache({ maxEntries: options.cacheEntries ?? 256 });
   registerHealthRoutes(app, deps, { isStopping });

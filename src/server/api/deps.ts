@@ -1,5 +1,7 @@
 // Everything route modules need, handed to them by the app builder (api/app.ts).
+import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ApiVersionResponse } from '../../contract/api';
 import type { Logger } from 'pino';
 import type { MetricsReader } from '../metrics/types';
 import type { StoreReader } from '../store/types';
@@ -15,4 +17,8 @@ export interface ApiDeps {
   isReadOnly: boolean;
   /** Time source, replaceable in tests. */
   now: () => Date;
+  /** Who the caller is and what they may do, for `GET /api`; absent means no authentication. */
+  describeCaller?: (
+    request: IncomingMessage,
+  ) => Promise<Pick<ApiVersionResponse, 'auth' | 'user' | 'permissions'>>;
 }

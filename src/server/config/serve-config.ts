@@ -24,6 +24,7 @@ import {
 } from './values';
 import { dnsLabelProblem } from '../api/validation';
 import { normalizeOrigin } from '../hub/admission';
+import { parseCidrs } from '../auth/cidr';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -79,7 +80,7 @@ export const serveFlags = {
     schema: oneOf(['none', 'proxy', 'token']),
     valueName: 'none|proxy|token',
     defaultValue: 'none',
-    help: 'how users sign in; only none is available in this version',
+    help: 'how users are identified: none, proxy (headers of an authenticating proxy) or token (Kubernetes bearer token sign-in)',
   }),
   'allow-unauthenticated': spec({
     schema: boolean,
@@ -89,7 +90,25 @@ export const serveFlags = {
   'trusted-proxy-cidrs': spec({
     schema: commaList,
     valueName: 'cidrs',
-    help: 'proxies whose X-Forwarded-User is believed (--auth=proxy, not available yet)',
+    help: 'source addresses whose identity headers are believed (required with --auth=proxy)',
+  }),
+  'auth-user-header': spec({
+    schema: nonEmpty,
+    valueName: 'name',
+    defaultValue: 'X-Forwarded-User',
+    help: 'with --auth=proxy, the header carrying the user name',
+  }),
+  'auth-groups-header': spec({
+    schema: nonEmpty,
+    valueName: 'name',
+    defaultValue: 'X-Forwarded-Groups',
+    help: 'with --auth=proxy, the header carrying comma-separated groups',
+  }),
+  'session-ttl': spec({
+    schema: duration,
+    valueName: 'duration',
+    defaultValue: '8h',
+    help: 'with --auth=token, how long a sign-in lasts',
   }),
   'allowed-origins': spec({
     schema: commaList,
@@ -172,6 +191,19 @@ export interface ServeConfig {
   /** After SIGTERM, time during which probes see `stopping` before the listener closes. */
   shutdownDrainMs: number;
   thresholds: Partial<HealthThresholds>;
+  /** Authentication; `none` when absent. */
+  auth?: AuthConfig;
+}
+
+/** How requests are authenticated (see docs/security.md). */
+export interface AuthConfig {
+  mode: 'none' | 'proxy' | 'token';
+  /** Proxy mode: sources whose identity headers are believed. */
+  trustedProxyCidrs: string[];
+  userHeader: string;
+  groupsHeader: string;
+  /** Token mode: lifetime of a sign-in session. */
+  sessionTtlMs: number;
 }
 
 /** Facts about the process that decide some defaults. */
@@ -241,29 +273,39 @@ function thresholdsOf(values: FlagValues<typeof serveFlags>): Partial<HealthThre
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
- * Sign-in is not built yet, so only `--auth=none` starts. Without sign-in
- * anyone who reaches the port acts with Deckhand's service account, so a
- * non-loopback address needs `--allow-unauthenticated` as a deliberate choice.
+ * Without sign-in anyone who reaches the port acts with Deckhand's service
+ * account, so `--auth=none` on a non-loopback address needs
+ * `--allow-unauthenticated` as a deliberate choice. The proxy mode believes
+ * identity headers only from the listed sources, so it needs that list.
  */
-function checkAuth(values: FlagValues<typeof serveFlags>, listen: ListenAddress): void {
+function checkAuth(values: FlagValues<typeof serveFlags>, listen: ListenAddress): AuthConfig {
   const mode = values.auth ?? 'none';
-  if (mode !== 'none') {
-    throw new ConfigError(
-      `--auth: "${mode}" is not available in this version; use --auth=none on loopback or behind an authenticating proxy`,
-    );
+  const trustedProxyCidrs = values['trusted-proxy-cidrs'] ?? [];
+  if (mode === 'proxy' && trustedProxyCidrs.length === 0) {
+    throw new ConfigError('--auth=proxy needs --trusted-proxy-cidrs: the addresses of the proxy');
   }
-  if ((values['trusted-proxy-cidrs'] ?? []).length > 0) {
-    throw new ConfigError(
-      '--trusted-proxy-cidrs only applies to --auth=proxy, which is not available in this version',
-    );
+  if (mode !== 'proxy' && trustedProxyCidrs.length > 0) {
+    throw new ConfigError('--trusted-proxy-cidrs only applies to --auth=proxy');
+  }
+  try {
+    parseCidrs(trustedProxyCidrs);
+  } catch (error) {
+    throw new ConfigError(`--trusted-proxy-cidrs: ${(error as Error).message}`);
   }
   const isLoopback = loopbackHosts.has(listen.host) || listen.host.startsWith('127.');
-  if (!isLoopback && values['allow-unauthenticated'] !== true) {
+  if (mode === 'none' && !isLoopback && values['allow-unauthenticated'] !== true) {
     throw new ConfigError(
       `--listen: ${listen.host} is reachable from other machines and --auth=none has no sign-in; ` +
-        'add --allow-unauthenticated to accept that',
+        'use --auth=proxy or --auth=token, or add --allow-unauthenticated to accept that',
     );
   }
+  return {
+    mode,
+    trustedProxyCidrs,
+    userHeader: values['auth-user-header'] ?? 'X-Forwarded-User',
+    groupsHeader: values['auth-groups-header'] ?? 'X-Forwarded-Groups',
+    sessionTtlMs: values['session-ttl'] ?? 8 * 3600 * 1000,
+  };
 }
 
 /** Builds the server configuration from flag values, or throws a ConfigError. */
@@ -280,7 +322,7 @@ export function toServeConfig(
   const namespaces = values.namespaces ?? [];
   checkNamespaces(namespaces);
   const listen = values.listen ?? { host: '127.0.0.1', port: 8080 };
-  checkAuth(values, listen);
+  const auth = checkAuth(values, listen);
 
   return {
     kubeconfig: values.kubeconfig,
@@ -298,6 +340,7 @@ export function toServeConfig(
     webRoot: values['web-root'],
     shutdownDrainMs: values['shutdown-drain'] ?? 2_000,
     thresholds: thresholdsOf(values),
+    auth,
   };
 }
 

@@ -1,5 +1,5 @@
-// `GET /api`: the version document and what the caller may do. Deckhand has no
-// authentication of its own; permissions follow `--read-only`.
+// `GET /api`: the version document and what the caller may do, so the UI can
+// hide actions that would fail.
 import type { FastifyInstance } from 'fastify';
 import type { ApiVersionResponse } from '../../../contract/api';
 import type { ApiDeps } from '../deps';
@@ -8,7 +8,10 @@ import type { ApiDeps } from '../deps';
 export const apiVersion = '0.1.0';
 
 export function registerVersionRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api', async (): Promise<ApiVersionResponse> => {
+  app.get('/api', async (request): Promise<ApiVersionResponse> => {
+    if (deps.describeCaller !== undefined) {
+      return { version: apiVersion, ...(await deps.describeCaller(request.raw)) };
+    }
     const canWrite = !deps.isReadOnly;
     return {
       version: apiVersion,
