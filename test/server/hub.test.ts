@@ -1,6 +1,6 @@
 // The WebSocket hub on real sockets: events, coalescing, origin checks and
 // the limits that protect the server from hostile or slow clients.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,11 @@ afterEach(async () => {
 });
 
 async function startHub(
-  options: { limits?: Partial<HubLimits>; allowedOrigins?: string[] } = {},
+  options: {
+    limits?: Partial<HubLimits>;
+    allowedOrigins?: string[];
+    isAuthenticated?: (request: IncomingMessage) => boolean;
+  } = {},
 ): Promise<Harness> {
   const store = new FakeStore();
   const metrics = new FakeMetrics();
@@ -34,6 +38,7 @@ async function startHub(
     now: () => new Date('2026-03-24T12:34:56Z'),
     limits: options.limits,
     allowedOrigins: options.allowedOrigins,
+    isAuthenticated: options.isAuthenticated,
   });
   const server = createServer((_req, res) => res.writeHead(404).end());
   hub.attach(server);
@@ -213,6 +218,20 @@ describe('the /ws hub', () => {
     );
     expect(status).toBe(503);
     extra.terminate();
+  });
+
+  it('asks the authenticator and refuses callers it does not know with 401', async () => {
+    const { url } = await startHub({
+      isAuthenticated: (request) => request.headers.cookie === 'session=ok',
+    });
+    await connect(url, { cookie: 'session=ok' });
+    const stranger = new WebSocket(url);
+    stranger.on('error', () => undefined);
+    const status = await new Promise<number>((resolve) =>
+      stranger.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(401);
+    stranger.terminate();
   });
 
   it('answers upgrades on other paths with 404', async () => {

@@ -1,7 +1,7 @@
 // The `/ws` endpoint: accepts browser sockets on the HTTP server's upgrade
 // event and broadcasts coalesced change hints. It never buffers history: a
 // client that cannot keep up is closed and refetches when it reconnects.
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -49,6 +49,12 @@ export interface HubOptions {
   limits?: Partial<HubLimits>;
   /** Path of the endpoint. */
   path?: string;
+  /**
+   * Decides whether an upgrade request comes from a signed-in caller. Upgrades
+   * bypass Fastify's hooks, so authentication must be asked here; without it
+   * every caller that passes the origin check is accepted.
+   */
+  isAuthenticated?: (request: IncomingMessage) => boolean | Promise<boolean>;
 }
 
 /** Clients let go since the hub started, by reason (for Deckhand's own metrics). */
@@ -76,8 +82,7 @@ const closeGoingAway = 1001;
 
 function rejectUpgrade(socket: Duplex, statusCode: number, error: string): void {
   const body = JSON.stringify({ error });
-  const reason =
-    statusCode === 403 ? 'Forbidden' : statusCode === 404 ? 'Not Found' : 'Service Unavailable';
+  const reason = STATUS_CODES[statusCode] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${statusCode} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -173,6 +178,23 @@ export class Hub {
       this.options.logger.warn({ origin: request.headers.origin }, 'websocket origin refused');
       return rejectUpgrade(socket, refused.statusCode, refused.error);
     }
+    void this.admitAuthenticated(request, socket, head);
+  }
+
+  private async admitAuthenticated(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<void> {
+    let isAllowed: boolean;
+    try {
+      isAllowed = (await this.options.isAuthenticated?.(request)) ?? true;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'websocket authentication failed');
+      isAllowed = false;
+    }
+    if (!isAllowed) return rejectUpgrade(socket, 401, 'sign-in required');
+    if (socket.destroyed) return;
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
   }
 
