@@ -3,11 +3,14 @@ import type { ErrorBody } from '../../../src/contract/api';
 /** A failed API call, carrying the server's `{"error"}` text when it sent one. */
 export class ApiError extends Error {
   readonly status: number;
+  /** On a 401: how the server signs people in (`token` or `proxy`). */
+  readonly authMode?: string;
 
-  constructor(options: { status: number; message: string }) {
+  constructor(options: { status: number; message: string; authMode?: string }) {
     super(options.message);
     this.name = 'ApiError';
     this.status = options.status;
+    if (options.authMode !== undefined) this.authMode = options.authMode;
   }
 }
 
@@ -28,7 +31,12 @@ async function readError(response: Response): Promise<ApiError> {
   } catch {
     // A proxy in front of Deckhand may answer with HTML; the status line is all we can show.
   }
-  return new ApiError({ status: response.status, message });
+  const authMode = response.headers.get('x-deckhand-auth') ?? undefined;
+  return new ApiError({
+    status: response.status,
+    message,
+    ...(authMode === undefined ? {} : { authMode }),
+  });
 }
 
 async function request<T>(path: string, init: RequestInit): Promise<T> {
@@ -58,6 +66,11 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
 /** GET a JSON document from the Deckhand API. */
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return request<T>(path, signal ? { signal } : {});
+}
+
+/** Signs in with a Kubernetes bearer token; the server answers with a session cookie. */
+export function signIn(token: string): Promise<unknown> {
+  return postJson('/api/session', { token });
 }
 
 /** POST a JSON body and read the JSON answer. */

@@ -2,6 +2,7 @@ import { Anchor, Group, Text } from '@mantine/core';
 import { Suspense, useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LiveIndicator } from './LiveIndicator';
+import { SignInGate } from './SignInGate';
 import { StaleBanner } from './StaleBanner';
 import { Loading } from './StateViews';
 
@@ -36,10 +37,12 @@ export function Layout() {
         </Group>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
-        <StaleBanner />
-        <Suspense fallback={<Loading label="Loading page…" />}>
-          <Outlet />
-        </Suspense>
+        <SignInGate>
+          <StaleBanner />
+          <Suspense fallback={<Loading label="Loading page…" />}>
+            <Outlet />
+          </Suspense>
+        </SignInGate>
       </main>
     </div>
   );
