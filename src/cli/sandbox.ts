@@ -1,5 +1,6 @@
 // `deckhand sandbox`: the embedded Kubernetes API with the simulated CNPG
 // operator and exporters, until interrupted.
+import { loadPolicy } from '../sandbox/auth/policy';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -17,6 +18,7 @@ Flags:
   --clusters N             Seed N healthy clusters instead of the scenario
   --speed X                Simulation speed, 1 = a pace a person can follow (default 1)
   --crd-dir PATH           Validate and default custom resources with these CRD files
+  --auth-policy PATH       Answer TokenReview/SubjectAccessReview from this YAML policy
   --log-level LEVEL        error, warn, info or debug (default info)
   --help                   Show this help`;
 
@@ -71,6 +73,7 @@ export function parseSandboxArgs(argv: string[]): SandboxCommand {
         clusters: { type: 'string' },
         speed: { type: 'string', default: '1' },
         'crd-dir': { type: 'string' },
+        'auth-policy': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -108,6 +111,15 @@ export function parseSandboxArgs(argv: string[]): SandboxCommand {
   }
   if (values['kubeconfig-out'] !== undefined)
     options.kubeconfigOut = resolve(values['kubeconfig-out']);
+  if (values['auth-policy'] !== undefined) {
+    try {
+      options.accessPolicy = loadPolicy(values['auth-policy']);
+    } catch (error) {
+      throw new UsageError(
+        `--auth-policy: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   if (values['crd-dir'] !== undefined) options.crdDir = resolve(values['crd-dir']);
   const level = values['log-level'];
   if (!['error', 'warn', 'info', 'debug'].includes(level)) {

@@ -1,5 +1,6 @@
 // The sandbox: an in-memory Kubernetes API with a simulated CNPG operator and
 // simulated metrics exporters, for development, tests and `deckhand demo`.
+import type { AccessPolicy } from './auth/policy';
 import { writeFile } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
 import { buildKubeconfig } from './apiserver/kubeconfig';
@@ -36,6 +37,11 @@ export interface SandboxOptions {
    * for more than 200 seeded clusters, where only the pod proxy serves metrics.
    */
   exporterListeners?: boolean;
+  /**
+   * Answers TokenReview and SubjectAccessReview from this policy (see
+   * src/sandbox/auth/policy.ts), so Deckhand's sign-in can be exercised.
+   */
+  accessPolicy?: AccessPolicy;
 }
 
 export interface Sandbox {
@@ -91,6 +97,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     podProxy: (target, req, res) => hub.handleProxy(target, req, res),
     controlRoutes: exporterControlRoutes(hub),
     logger,
+    ...(options.accessPolicy === undefined ? {} : { accessPolicy: options.accessPolicy }),
   });
   if (options.scenario !== 'empty' && options.clusters === undefined) applyDemoScenario(store);
 

@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp, type RouteModule } from './api/app';
+import { startAuth } from './auth/index';
 import { registerActionRoutes } from './api/routes/actions';
 import { registerMetricsRoutes } from './api/routes/metrics';
 import type { ServeConfig } from './config/serve-config';
@@ -105,6 +106,14 @@ export async function startServer(
   const background = startBackground({ config, kubeConfig, logger, observability });
   const { store, metrics } = background;
 
+  const auth = startAuth({
+    config: config.auth,
+    kubeConfig,
+    logger,
+    isReadOnly: config.isReadOnly,
+    allowedOrigins: config.allowedOrigins,
+  });
+
   let isStopping = false;
   let app: FastifyInstance;
   try {
@@ -116,10 +125,12 @@ export async function startServer(
         logger: logger.child({ component: 'api' }),
         isReadOnly: config.isReadOnly,
         now: () => new Date(),
+        describeCaller: auth.describeCaller,
       },
       {
         webRoot: config.webRoot ?? defaultWebRoot(),
         isStopping: () => isStopping,
+        auth: auth.plugin,
         routeModules: [
           observability.routes,
           registerMetricsRoutes,
@@ -130,6 +141,7 @@ export async function startServer(
     );
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {
+    auth.stop();
     await background.stop();
     throw error;
   }
@@ -139,9 +151,12 @@ export async function startServer(
     metrics,
     logger: logger.child({ component: 'hub' }),
     allowedOrigins: config.allowedOrigins,
+    ...(auth.isAuthenticated === undefined ? {} : { isAuthenticated: auth.isAuthenticated }),
+    sessionOf: auth.sessionOf,
     ...(options.hubLimits === undefined ? {} : { limits: options.hubLimits }),
   });
   hub.attach(app.server);
+  auth.onSessionEnd((sessionId) => hub.endSession(sessionId));
   observability.watchHub(hub);
 
   const address = app.server.address();
@@ -160,6 +175,7 @@ export async function startServer(
       await hub.close();
       await new Promise((resolve) => setTimeout(resolve, closeOptions.drainMs ?? 0));
       await app.close();
+      auth.stop();
       await background.stop();
       logger.info('stopped');
     })();

@@ -6,6 +6,7 @@
 //   await t.close();
 //
 // or `await withSandbox({}, async (t) => { ... })`, which always closes.
+import type { AccessPolicy } from '../../src/sandbox/auth/policy';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ export interface TestSandboxOptions {
   useCrds?: boolean;
   exporterListeners?: boolean;
   seed?: number;
+  /** Answer TokenReview and SubjectAccessReview from this policy. */
+  accessPolicy?: AccessPolicy;
 }
 
 export interface TestSandbox {
@@ -58,6 +61,7 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
   if (options.exporterListeners !== undefined)
     sandboxOptions.exporterListeners = options.exporterListeners;
   if (options.seed !== undefined) sandboxOptions.seed = options.seed;
+  if (options.accessPolicy !== undefined) sandboxOptions.accessPolicy = options.accessPolicy;
 
   const sandbox = await startSandbox(sandboxOptions);
   const kubeConfig = new KubeConfig();

@@ -58,8 +58,11 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
     if (identity !== undefined) identities.set(request.raw, identity);
     if (authenticator.mode === 'none' || isPublic(request.method, pathOf(request)))
       return undefined;
-    if (identity === undefined)
+    if (identity === undefined) {
+      // Tells the page which sign-in to offer: a token form, or the proxy's own.
+      reply.header('x-deckhand-auth', authenticator.mode);
       return sendError(reply, new HttpError(401, 'authentication required'));
+    }
     return undefined;
   });
 

@@ -55,6 +55,8 @@ export interface HubOptions {
    * every caller that passes the origin check is accepted.
    */
   isAuthenticated?: (request: IncomingMessage) => boolean | Promise<boolean>;
+  /** The sign-in session an upgrade request belongs to, so `endSession` can close its sockets. */
+  sessionOf?: (request: IncomingMessage) => string | undefined;
 }
 
 /** Clients let go since the hub started, by reason (for Deckhand's own metrics). */
@@ -79,6 +81,8 @@ export interface HubStats {
 const closeTooSlow = 1013;
 /** Close code 1001 (going away): the server is stopping. */
 const closeGoingAway = 1001;
+/** Close code 1008 (policy violation): the socket's session ended. */
+const closePolicyViolation = 1008;
 
 function rejectUpgrade(socket: Duplex, statusCode: number, error: string): void {
   const body = JSON.stringify({ error });
@@ -99,6 +103,7 @@ export class Hub {
   private readonly pingTimer: NodeJS.Timeout;
   private isStopping = false;
   private readonly drops: HubDrops = { slow: 0, pongTimeout: 0, oversize: 0, shutdown: 0 };
+  private readonly sessions = new Map<WebSocket, string>();
 
   constructor(private readonly options: HubOptions) {
     this.limits = { ...defaultHubLimits, ...options.limits };
@@ -195,7 +200,20 @@ export class Hub {
     }
     if (!isAllowed) return rejectUpgrade(socket, 401, 'sign-in required');
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    const sessionId = this.options.sessionOf?.(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      if (sessionId !== undefined) this.sessions.set(ws, sessionId);
+      this.accept(ws);
+    });
+  }
+
+  /** Closes the sockets of a session that ended (sign-out, expiry, a revoked token). */
+  endSession(sessionId: string): void {
+    for (const [ws, id] of this.sessions) {
+      if (id !== sessionId) continue;
+      this.sessions.delete(ws);
+      this.closeClient(ws, closePolicyViolation, 'session ended');
+    }
   }
 
   private accept(ws: WebSocket): void {
@@ -214,7 +232,10 @@ export class Hub {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.drops.oversize += 1;
       this.options.logger.debug({ err: error }, 'websocket client error');
     });
-    ws.on('close', () => this.missedPongs.delete(ws));
+    ws.on('close', () => {
+      this.missedPongs.delete(ws);
+      this.sessions.delete(ws);
+    });
     this.options.logger.debug({ clients: this.missedPongs.size }, 'websocket client connected');
   }
 
