@@ -54,10 +54,14 @@ const builds = {
     output: join(root, 'dist', 'web', 'index.html'),
     sources: ['web', 'src/contract', 'package-lock.json'],
     run: async () => {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-        cwd: join(root, 'web'),
-        stdio: 'inherit',
-      });
+      execFileSync(
+        process.execPath,
+        [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+        {
+          cwd: join(root, 'web'),
+          stdio: 'inherit',
+        },
+      );
     },
   },
 };

