@@ -105,8 +105,10 @@ describe('Reflector backoff', () => {
       });
     const clock = recordingClock();
 
-    await startClusterReflector(clock);
-    await eventually(() => server.seen(CLUSTERS, 'watch').length === 1);
+    const reflector = await startClusterReflector(clock);
+    // The healthy period counts from when the reflector saw the stream open,
+    // not from when the server saw the request.
+    await eventually(() => reflector.isConnected);
     clock.advance(61_000);
     server.endOpenStreams();
     await eventually(() => clock.delays.length >= 4);
