@@ -230,6 +230,10 @@ export class Hub {
     ws.on('error', (error: NodeJS.ErrnoException) => {
       // ws closes the socket itself (1009) after this error.
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.drops.oversize += 1;
+      // The socket is being closed: it no longer counts as connected, even
+      // before the closing handshake and the TCP close have finished.
+      this.missedPongs.delete(ws);
+      this.sessions.delete(ws);
       this.options.logger.debug({ err: error }, 'websocket client error');
     });
     ws.on('close', () => {
