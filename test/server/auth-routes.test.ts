@@ -2,6 +2,7 @@
 // which answers TokenReview and SubjectAccessReview from a small policy:
 // every route needs an identity outside the probes and the page, mutations
 // are authorized for the person asking, and cross-site requests are refused.
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -54,10 +55,21 @@ function authConfig(mode: AuthConfig['mode'], trustedProxyCidrs: string[] = []):
 let sandbox: TestSandbox;
 const servers: RunningServer[] = [];
 
-async function serve(auth: AuthConfig): Promise<RunningServer> {
+async function serve(auth: AuthConfig, logLines?: string[]): Promise<RunningServer> {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines?.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
+      done();
+    },
+  });
+  const logger = pino({ level: logLines === undefined ? 'silent' : 'info' }, sink);
   const server = await startServer(
     { ...baseConfig, auth },
-    { kubeConfig: sandbox.kubeConfig, logger: pino({ level: 'silent' }) },
+    { kubeConfig: sandbox.kubeConfig, logger },
   );
   servers.push(server);
   await waitFor('the server to be ready', async () => {
@@ -316,5 +328,75 @@ describe('the token mode', () => {
       headers: { cookie: session },
     });
     expect(after.status).toBe(401);
+  });
+
+  it('clears the cookie on sign-out even when the session is already gone', async () => {
+    const response = await fetch(new URL('/api/session', server.url), {
+      method: 'DELETE',
+      headers: { cookie: 'deckhand_session=no-such-session' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('set-cookie')).toContain('deckhand_session=; Path=/');
+  });
+});
+
+describe('the audit trail', () => {
+  const logLines: string[] = [];
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await serve(authConfig('proxy', ['127.0.0.1/32', '::1']), logLines);
+  });
+
+  function auditLines(): Record<string, unknown>[] {
+    return logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.audit === true && entry.msg === 'mutation');
+  }
+
+  it('records who asked for what, where, and how it ended, refusals included', async () => {
+    const url = new URL('/api/clusters/team-a/alpha/backups', server.url);
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-user': 'bob',
+        'x-forwarded-groups': 'viewers',
+      },
+      body: '{}',
+    });
+
+    await waitFor('two audit lines', () => auditLines().length >= 2);
+    expect(
+      auditLines().map(({ user, action, namespace, cluster, statusCode, outcome }) => ({
+        user,
+        action,
+        namespace,
+        cluster,
+        statusCode,
+        outcome,
+      })),
+    ).toEqual([
+      {
+        user: 'anonymous',
+        action: 'create-backup',
+        namespace: 'team-a',
+        cluster: 'alpha',
+        statusCode: 401,
+        outcome: 'refused',
+      },
+      {
+        user: 'bob',
+        action: 'create-backup',
+        namespace: 'team-a',
+        cluster: 'alpha',
+        statusCode: 403,
+        outcome: 'refused',
+      },
+    ]);
   });
 });

@@ -79,6 +79,25 @@ describe('GET /api/clusters/{ns}/{name}/metrics', () => {
     });
   });
 
+  it('stays "unknown" before the first scrape even while the cluster is setting up', async () => {
+    (harness.deps.store as FakeStore).put(
+      'clusters',
+      aCluster({
+        name: 'beta',
+        phase: 'Setting up primary',
+        readyInstances: 0,
+        instanceNames: [],
+        instancesStatus: {},
+      }),
+    );
+    const response = await harness.app.inject('/api/clusters/team-a/beta/metrics');
+    expect(response.json<ClusterMetricsResponse>()).toMatchObject({
+      overallHealth: 'unknown',
+      scrapeError: 'metrics not available yet',
+      instances: [],
+    });
+  });
+
   it('serves the scraped instance without the pod IP', async () => {
     scrapeAlpha1();
     const response = await harness.app.inject('/api/clusters/team-a/alpha/metrics');

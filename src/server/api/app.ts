@@ -60,7 +60,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     if (request.url.length > maxUrlLength) {
       return sendError(reply, new HttpError(414, 'request URL is too long'));
     }
-    if (isStopping() && !probePaths.has(request.url)) {
+    if (isStopping() && !probePaths.has(request.url.split('?', 1)[0] ?? '')) {
       reply.header('connection', 'close');
       return sendError(reply, new ServiceUnavailableError('server is shutting down'));
     }

@@ -38,7 +38,9 @@ export interface AuthPluginOptions {
 /** Paths anyone may reach: the probes, and the page itself (it shows the sign-in form). */
 function isPublic(method: string, path: string): boolean {
   if (path === '/healthz' || path === '/readyz') return true;
-  if (path === '/api/session' && method === 'POST') return true;
+  // Signing in needs no identity, and signing out must clear the cookie even
+  // when the session already expired.
+  if (path === '/api/session' && (method === 'POST' || method === 'DELETE')) return true;
   return !path.startsWith('/api') && path !== '/ws' && path !== '/metrics';
 }
 
@@ -80,8 +82,12 @@ export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): 
     return authorize({ reply, identity, mutation, options });
   });
 
+  // Refusals before the body was read (401, a cross-site 403, 415, read-only)
+  // are audited too: the mutation is then known from the path alone.
   app.addHook('onResponse', async (request, reply) => {
-    const mutation = mutations.get(request.raw);
+    const mutation =
+      mutations.get(request.raw) ??
+      mutationOf({ method: request.method, path: pathOf(request), body: request.body });
     if (mutation === undefined) return;
     writeAudit({ logger: options.logger, request, reply, mutation });
   });

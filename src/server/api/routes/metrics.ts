@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { toClusterSummary } from '../dto';
 import { clusterNotFound } from '../errors';
 import { parseClusterParams } from '../validation';
+import { NOT_AVAILABLE_YET } from '../../metrics/snapshot';
 
 /** Bodies kept per (revision, cluster); the cluster page asks for one at a time. */
 const CACHED_BODIES = 128;
@@ -26,11 +27,16 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void
       revisions: [deps.store.revision, deps.metrics.revision],
       build: (): ClusterMetricsResponse => {
         const snapshot = deps.metrics.clusterMetrics(namespace, name);
+        // Before the first scrape the API promises exactly `unknown`; after it,
+        // the same verdict as the overview row shows for this cluster.
+        const hasNoEntry =
+          snapshot.instances.length === 0 && snapshot.scrapeError === NOT_AVAILABLE_YET;
         return {
           cluster: toClusterSummary(cluster, { store: deps.store }),
           ...snapshot,
-          // The same verdict as the overview row shows for this cluster.
-          overallHealth: worseHealth(clusterStateHealth(cluster), snapshot.overallHealth),
+          overallHealth: hasNoEntry
+            ? 'unknown'
+            : worseHealth(clusterStateHealth(cluster), snapshot.overallHealth),
         };
       },
     });
