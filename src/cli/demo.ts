@@ -1,10 +1,11 @@
 // `deckhand demo`: the sandbox and the server in one process, for a first look
 // without a Kubernetes cluster. Takes serve's flags plus the sandbox's
 // scenario flags; the sandbox listens on a free loopback port by default.
+import { resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, flagHelp, parseFlags, type FlagSpec } from '../server/config/flags';
 import { serveFlags, toServeConfig } from '../server/config/serve-config';
-import { listenAddress, numberIn, oneOf } from '../server/config/values';
+import { listenAddress, nonEmpty, numberIn, oneOf } from '../server/config/values';
 import { startServer } from '../server/index';
 import { startSandbox } from '../sandbox/index';
 import { stopOnSignals } from './serve';
@@ -30,6 +31,11 @@ const demoFlags = {
     defaultValue: '1',
     help: 'simulation speed of the sandbox operator',
   } satisfies FlagSpec<number>,
+  'kubeconfig-out': {
+    schema: nonEmpty,
+    valueName: 'path',
+    help: 'write a kubeconfig for the sandbox here, for kubectl (mode 0600)',
+  } satisfies FlagSpec<string>,
   'sandbox-listen': {
     schema: listenAddress,
     valueName: 'host:port',
@@ -80,6 +86,9 @@ export async function run(argv: string[]): Promise<void> {
     scenario: values.scenario ?? 'demo',
     speed: values.speed ?? 1,
     ...(values.clusters === undefined ? {} : { clusters: values.clusters }),
+    ...(values['kubeconfig-out'] === undefined
+      ? {}
+      : { kubeconfigOut: resolve(values['kubeconfig-out']) }),
   });
 
   const kubeConfig = new KubeConfig();
@@ -91,5 +100,8 @@ export async function run(argv: string[]): Promise<void> {
 
   console.log(`Deckhand is running at ${server.url}`);
   console.log(`Sandbox Kubernetes API at ${sandbox.url} (Ctrl-C stops both)`);
+  if (sandbox.kubeconfigPath !== undefined) {
+    console.log(`kubectl --kubeconfig ${sandbox.kubeconfigPath} get clusters -A`);
+  }
   stopOnSignals({ server, drainMs: 0, onStopped: () => sandbox.close() });
 }
