@@ -119,6 +119,18 @@ describe('the UI against deckhand demo', () => {
     expect(shown.every((name) => name.includes('orders'))).toBe(true);
   }, 60_000);
 
+  it('links a restored cluster’s page to its restore progress', async () => {
+    await page.goto(`${demo.url}/clusters/payments/orders-db-restore`);
+    await page.getByRole('link', { name: 'Restore progress' }).click();
+    await page.waitForURL(/\/clusters\/payments\/orders-db-restore\/restore-progress$/);
+    await page.getByText('ready', { exact: false }).first().waitFor();
+
+    await page.goto(`${demo.url}/clusters/payments/orders-db`);
+    await page.getByRole('link', { name: 'Backups' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Restore progress' }).count()).toBe(0);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
+  }, 60_000);
+
   it('shows a cluster created with kubectl on the overview without a reload', async () => {
     await page.goto(`${demo.url}/?namespace=analytics`);
     await page.getByRole('link', { name: 'warehouse' }).waitFor();

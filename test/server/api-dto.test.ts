@@ -160,6 +160,14 @@ describe('toClusterDetail', () => {
     expect(detail.isArchivingFailing).toBe(false);
   });
 
+  it('marks a cluster bootstrapped from a backup as a restore target, and only that one', () => {
+    const store = new FakeStore();
+    expect(toClusterDetail(aCluster({ isRecoveryBootstrap: true }), store).isRestoreTarget).toBe(
+      true,
+    );
+    expect(toClusterDetail(aCluster(), store).isRestoreTarget).toBe(false);
+  });
+
   it('leaves a backup’s server name out of its summary', () => {
     expect(toBackupSummary(aBackup({ serverName: 'alpha', pluginName: 'x' }))).not.toHaveProperty(
       'serverName',

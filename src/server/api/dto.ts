@@ -135,5 +135,6 @@ export function toClusterDetail(
     backupMethods: backupMethods(cluster),
     backupTarget: cluster.backupTarget,
     isArchivingFailing: isArchivingFailing(cluster),
+    isRestoreTarget: cluster.isRecoveryBootstrap,
   };
 }
