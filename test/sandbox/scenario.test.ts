@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, waitFor, type TestSandbox } from '../support/sandbox';
+import { nextRun } from '../../src/sandbox/operator/schedule-controller';
 import type { KubeObject } from '../../src/sandbox/store/types';
 
 function conditionOf(object: KubeObject | undefined, type: string) {
@@ -153,6 +154,19 @@ describe('the scale scenario', () => {
     expect(Date.parse(String(cluster?.status?.firstRecoverabilityPoint))).toBeLessThan(
       Date.parse(String(cluster?.status?.lastSuccessfulBackup)),
     );
+  });
+
+  it('seeds each schedule with the next run its cron expression names', () => {
+    const store = t.sandbox.store;
+    const schedules = store.list(store.resourceForKind('ScheduledBackup')!).items;
+    const wrong = schedules.filter((schedule) => {
+      const checked = new Date(String(schedule.status?.lastCheckTime));
+      const expected = nextRun(String(schedule.spec?.schedule), checked).toISOString();
+      return Date.parse(String(schedule.status?.nextScheduleTime)) !== Date.parse(expected);
+    });
+
+    expect(schedules).toHaveLength(120);
+    expect(wrong.map((schedule) => schedule.metadata.name)).toEqual([]);
   });
 
   it('serves metrics for seeded pods through the proxy path', () => {

@@ -94,6 +94,33 @@ describe('the object store', () => {
     expect(store.get(clusters, 'db', 'alpha')?.metadata.labels).toBeUndefined();
   });
 
+  it('keeps its own copy, untouched by later changes to the object the caller passed', () => {
+    const { store } = storeWithNamespace();
+    const input = cluster('alpha', { metadata: { name: 'alpha', namespace: 'db', labels: {} } });
+    store.create(clusters, input);
+    (input.metadata.labels as Record<string, string>).team = 'late';
+    expect(store.get(clusters, 'db', 'alpha')?.metadata.labels).toEqual({});
+  });
+
+  it('refuses with 400 BadRequest an object that cannot be written as JSON', () => {
+    const { store, events } = storeWithNamespace();
+    const error = thrown(() =>
+      store.create(clusters, cluster('alpha', { spec: { instances: BigInt(3) } })),
+    );
+    expect(error.code).toBe(400);
+    expect(error.message).toContain('cannot be encoded as JSON');
+    expect(events).toEqual([]);
+  });
+
+  it('answers 413 for an object larger than etcd accepts', () => {
+    const { store } = storeWithNamespace();
+    const huge = {
+      metadata: { name: 'alpha', namespace: 'db', annotations: { big: 'x'.repeat(1_600_000) } },
+    };
+    const error = thrown(() => store.create(clusters, cluster('alpha', huge)));
+    expect([error.code, error.reason]).toEqual([413, 'RequestEntityTooLarge']);
+  });
+
   it('names objects from generateName with five random characters', () => {
     const { store } = storeWithNamespace();
     const created = store.create(
