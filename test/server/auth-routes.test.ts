@@ -15,6 +15,7 @@ import {
 import type { AuthConfig, ServeConfig } from '../../src/server/config/serve-config';
 import { startServer, type RunningServer } from '../../src/server/index';
 import { startTestSandbox, waitFor, type TestSandbox } from '../support/sandbox';
+import { testServeConfig } from '../support/serve-config';
 
 const policy = parsePolicy(`
 users:
@@ -27,20 +28,7 @@ rules:
     namespaces: [team-a]
 `);
 
-const baseConfig: ServeConfig = {
-  listen: { host: '127.0.0.1', port: 0 },
-  namespaces: [],
-  scrapeIntervalMs: 1_000,
-  scrapeTimeoutMs: 500,
-  scrapeVia: 'proxy',
-  isReadOnly: false,
-  allowedOrigins: [],
-  logLevel: 'silent',
-  logFormat: 'json',
-  webRoot: '/nonexistent-web-root',
-  shutdownDrainMs: 0,
-  thresholds: {},
-};
+const baseConfig: ServeConfig = testServeConfig();
 
 function authConfig(mode: AuthConfig['mode'], trustedProxyCidrs: string[] = []): AuthConfig {
   return {

@@ -9,24 +9,12 @@ import { cluster, namespace } from '../../src/sandbox/scenarios/manifests';
 import type { ServeConfig } from '../../src/server/config/serve-config';
 import { startServer, type RunningServer } from '../../src/server/index';
 import { parseExposition, valueOf, type Sample } from './observability-support';
+import { testServeConfig } from '../support/serve-config';
 
 let sandbox: Sandbox;
 let server: RunningServer;
 
-const config: ServeConfig = {
-  listen: { host: '127.0.0.1', port: 0 },
-  namespaces: [],
-  scrapeIntervalMs: 1_000,
-  scrapeTimeoutMs: 500,
-  scrapeVia: 'proxy',
-  isReadOnly: false,
-  allowedOrigins: [],
-  logLevel: 'silent',
-  logFormat: 'json',
-  webRoot: '/nonexistent-web-root',
-  shutdownDrainMs: 0,
-  thresholds: {},
-};
+const config: ServeConfig = testServeConfig();
 
 async function metricsText(): Promise<string> {
   return (await fetch(new URL('/metrics', server.url))).text();

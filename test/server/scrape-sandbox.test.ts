@@ -8,25 +8,13 @@ import type { ClusterMetricsResponse, InstanceMetrics } from '../../src/contract
 import { startSandbox, type ExporterFault, type Sandbox } from '../../src/sandbox/index';
 import type { ServeConfig } from '../../src/server/config/serve-config';
 import { startServer, type RunningServer } from '../../src/server/index';
+import { testServeConfig } from '../support/serve-config';
 
 // Generous, so 4 MiB of the `huge` fault arrive before the deadline on a busy machine.
 const TIMEOUT_MS = 2000;
 
 function serveConfig(scrapeVia: 'direct' | 'proxy'): ServeConfig {
-  return {
-    listen: { host: '127.0.0.1', port: 0 },
-    namespaces: [],
-    scrapeIntervalMs: 3_000,
-    scrapeTimeoutMs: TIMEOUT_MS,
-    scrapeVia,
-    isReadOnly: false,
-    allowedOrigins: [],
-    logLevel: 'silent',
-    logFormat: 'json',
-    webRoot: '/nonexistent-web-root',
-    shutdownDrainMs: 0,
-    thresholds: {},
-  };
+  return testServeConfig({ scrapeIntervalMs: 3_000, scrapeTimeoutMs: TIMEOUT_MS, scrapeVia });
 }
 
 describe.each(['direct', 'proxy'] as const)('scraping sandbox exporters (%s)', (scrapeVia) => {

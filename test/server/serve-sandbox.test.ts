@@ -14,6 +14,7 @@ import {
 } from '../../src/sandbox/scenarios/manifests';
 import type { ServeConfig } from '../../src/server/config/serve-config';
 import { startServer, type RunningServer } from '../../src/server/index';
+import { testServeConfig } from '../support/serve-config';
 
 let sandbox: Sandbox;
 let server: RunningServer;
@@ -29,20 +30,7 @@ const logSink = new Writable({
   },
 });
 
-const config: ServeConfig = {
-  listen: { host: '127.0.0.1', port: 0 },
-  namespaces: [],
-  scrapeIntervalMs: 1_000,
-  scrapeTimeoutMs: 500,
-  scrapeVia: 'proxy',
-  isReadOnly: false,
-  allowedOrigins: [],
-  logLevel: 'silent',
-  logFormat: 'json',
-  webRoot: '/nonexistent-web-root',
-  shutdownDrainMs: 0,
-  thresholds: {},
-};
+const config: ServeConfig = testServeConfig();
 
 async function untilReady(): Promise<void> {
   for (;;) {
