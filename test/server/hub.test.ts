@@ -137,6 +137,36 @@ describe('the /ws hub', () => {
     ]);
   });
 
+  it('sends a first change at once and holds later changes of that object for the rest of the window', async () => {
+    const { store, url } = await startHub({ limits: { coalesceMs: 300 } });
+    const client = await connect(url);
+    const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    const startedAt = performance.now();
+    store.put('clusters', aCluster({ readyInstances: 1 }));
+    await client.waitFor(1);
+    for (let i = 2; i <= 4; i += 1) {
+      await tick();
+      store.put('clusters', aCluster({ readyInstances: i }));
+    }
+    await tick();
+    store.remove('clusters', 'team-a', 'alpha');
+    // Another object is not held back by alpha's window: it arrives before
+    // alpha's held delete.
+    await tick();
+    store.put('clusters', aCluster({ name: 'beta' }));
+    await client.waitFor(2);
+    const messages = await client.waitFor(3);
+    const lastAfterMs = performance.now() - startedAt;
+
+    expect(messages.map((m) => `${m.action} ${m.name}`)).toEqual([
+      'upsert alpha',
+      'upsert beta',
+      'delete alpha',
+    ]);
+    expect(lastAfterMs).toBeGreaterThanOrEqual(290);
+  });
+
   it('maps pod changes and metrics changes to metrics hints for the owning cluster', async () => {
     const { store, metrics, url } = await startHub();
     const client = await connect(url);

@@ -65,39 +65,75 @@ interface CoalescerOptions {
 }
 
 /**
- * Collects hints for at most `windowMs` and hands them over in one batch, one
- * event per object. The window starts at the first pending hint, so no hint
- * waits longer than the window.
+ * Coalesces hints per object without delaying the first one.
+ *
+ * An object that has not been announced in the current window is sent as soon
+ * as the current macrotask ends (so a synchronous burst, such as one relist,
+ * still becomes one event per object). It then cools down until the window
+ * ends, at most `windowMs` later: further hints for it are held and sent as
+ * one event, carrying the latest action, when the window ends, after which it
+ * cools down for another window. A quiet object therefore reaches clients at
+ * once, and no hint waits longer than one window.
  */
 export class Coalescer {
-  private readonly pending = new Map<string, StoreChangedEvent>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly immediate = new Map<string, StoreChangedEvent>();
+  private readonly held = new Map<string, StoreChangedEvent>();
+  private cooling = new Set<string>();
+  private immediateScheduled: NodeJS.Immediate | undefined;
+  private windowTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CoalescerOptions) {}
 
   add(hint: ChangeHint): void {
     const key = `${hint.kind}/${hint.namespace}/${hint.name}`;
-    this.pending.delete(key);
-    this.pending.set(key, {
+    const event: StoreChangedEvent = {
       type: 'store.changed',
       ...hint,
       occurredAt: this.options.now().toISOString(),
-    });
-    this.timer ??= setTimeout(() => this.flushNow(), this.options.windowMs);
-  }
-
-  flushNow(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.size === 0) return;
-    const events = [...this.pending.values()];
-    this.pending.clear();
-    this.options.flush(events);
+    };
+    const queue = this.cooling.has(key) ? this.held : this.immediate;
+    // Deleting first moves the object to the end, so events keep the order of
+    // each object's latest change.
+    queue.delete(key);
+    queue.set(key, event);
+    if (queue === this.immediate) {
+      this.immediateScheduled ??= setImmediate(() => this.sendImmediate());
+    }
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending.clear();
+    this.cancelTimers();
+    this.immediate.clear();
+    this.held.clear();
+    this.cooling.clear();
+  }
+
+  private sendImmediate(): void {
+    this.immediateScheduled = undefined;
+    if (this.immediate.size === 0) return;
+    const events = [...this.immediate.values()];
+    for (const key of this.immediate.keys()) this.cooling.add(key);
+    this.immediate.clear();
+    this.windowTimer ??= setTimeout(() => this.endWindow(), this.options.windowMs);
+    this.options.flush(events);
+  }
+
+  private endWindow(): void {
+    this.windowTimer = undefined;
+    // Objects sent now cool down for one more window; the others are free.
+    this.cooling = new Set(this.held.keys());
+    const events = [...this.held.values()];
+    this.held.clear();
+    if (this.cooling.size > 0) {
+      this.windowTimer = setTimeout(() => this.endWindow(), this.options.windowMs);
+    }
+    if (events.length > 0) this.options.flush(events);
+  }
+
+  private cancelTimers(): void {
+    if (this.immediateScheduled !== undefined) clearImmediate(this.immediateScheduled);
+    this.immediateScheduled = undefined;
+    clearTimeout(this.windowTimer);
+    this.windowTimer = undefined;
   }
 }
