@@ -38,6 +38,27 @@ describe('ResponseCache', () => {
     expect(rebuilt).toBe(true);
   });
 
+  it('drops the least recently used bodies once they pass the byte bound, never the newest', () => {
+    const cache = new ResponseCache({ maxBytes: 250 });
+    const body = (size: number) => () => ({ pad: 'x'.repeat(size) });
+    cache.lookup({ key: 'a', revision: '1', build: body(90) });
+    cache.lookup({ key: 'b', revision: '1', build: body(90) });
+    expect(cache.size).toBe(2);
+    cache.lookup({ key: 'c', revision: '1', build: body(90) });
+    expect(cache.size).toBe(2);
+    expect(cache.heldBytes).toBeLessThanOrEqual(250);
+    let rebuilt = false;
+    cache.lookup({ key: 'c', revision: '1', build: () => ((rebuilt = true), {}) });
+    expect(rebuilt).toBe(false);
+
+    cache.lookup({ key: 'huge', revision: '1', build: body(1000) });
+    expect(cache.size).toBe(1);
+    cache.lookup({ key: 'huge', revision: '1', build: () => ((rebuilt = true), {}) });
+    expect(rebuilt).toBe(false);
+    cache.lookup({ key: 'huge', revision: '2', build: body(10) });
+    expect(cache.heldBytes).toBe(JSON.stringify({ pad: 'x'.repeat(10) }).length);
+  });
+
   it('stores pre-serialized JSON as is and gives equal bodies equal tags', () => {
     const cache = new ResponseCache();
     const one = cache.lookup({

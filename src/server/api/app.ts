@@ -25,8 +25,6 @@ export interface AppOptions {
   webRoot: string;
   /** True once shutdown began: new requests get 503 and readiness fails. */
   isStopping?: () => boolean;
-  /** Bound of the response cache. */
-  cacheEntries?: number;
   /** Further route modules, registered after the read routes. */
   routeModules?: RouteModule[];
   /** Authentication and authorization hooks; without them every caller is anonymous. */
@@ -69,7 +67,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
 
   if (options.auth !== undefined) registerAuth(app, options.auth);
 
-  const cache = new ResponseCache({ maxEntries: options.cacheEntries ?? 256 });
+  const cache = new ResponseCache();
   registerHealthRoutes(app, deps, { isStopping });
   registerVersionRoutes(app, deps);
   registerClusterRoutes(app, deps, { cache });

@@ -43,37 +43,56 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
  * A bounded map of bodies, one per route key: a newer revision replaces the
  * body it supersedes instead of sitting next to it, so a 4 MB list under
  * constant change never holds more than one copy. Insertion order doubles as
- * recency: a hit is moved to the end and the oldest entry goes at the bound.
+ * recency: a hit is moved to the end, and the oldest entries go once either
+ * bound is passed. The byte bound is what keeps memory in check; the entry
+ * bound only limits the map itself, and is set high enough that every
+ * cluster page a team keeps open stays cached.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, CachedBody & { revision: string }>();
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private bytes = 0;
 
-  constructor(options: { maxEntries?: number } = {}) {
-    this.maxEntries = options.maxEntries ?? 256;
+  constructor(options: { maxEntries?: number; maxBytes?: number } = {}) {
+    this.maxEntries = options.maxEntries ?? 4096;
+    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   }
 
   get size(): number {
     return this.entries.size;
   }
 
+  /** Bytes of body held. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
   /** The body for a route key at a revision, from the cache or freshly serialized. */
   lookup(options: { key: string; revision: string; build: () => unknown }): CachedBody {
     const { key, revision } = options;
     const hit = this.entries.get(key);
-    this.entries.delete(key);
-    if (hit?.revision === revision) {
-      this.entries.set(key, hit);
-      return hit;
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      if (hit.revision === revision) {
+        this.entries.set(key, hit);
+        return hit;
+      }
+      this.bytes -= hit.body.length;
     }
 
     const built = options.build();
     const body = Buffer.from(built instanceof SerializedJson ? built.text : JSON.stringify(built));
     const entry = { body, etag: etagOf(body), revision };
     this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+    this.bytes += body.length;
+    // The entry just stored is never evicted, even when it alone passes the
+    // byte bound: the request that built it is about to send it anyway.
+    for (const [oldKey, old] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      if (oldKey === key) break;
+      this.entries.delete(oldKey);
+      this.bytes -= old.body.length;
     }
     return entry;
   }

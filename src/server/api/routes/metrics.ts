@@ -10,11 +10,8 @@ import { clusterNotFound } from '../errors';
 import { parseClusterParams } from '../validation';
 import { NOT_AVAILABLE_YET } from '../../metrics/snapshot';
 
-/** Bodies kept per (revision, cluster); the cluster page asks for one at a time. */
-const CACHED_BODIES = 128;
-
 export function registerMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const cache = new ResponseCache({ maxEntries: CACHED_BODIES });
+  const cache = new ResponseCache();
 
   app.get('/api/clusters/:namespace/:name/metrics', async (request, reply) => {
     const { namespace, name } = parseClusterParams(request.params);
