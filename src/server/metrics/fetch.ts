@@ -5,8 +5,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
-import { ExpositionParser, type ParseResult, type ParserOptions } from './parser';
 import { describeNetworkError, formatBytes, formatDuration } from './errors';
+import type { ParseBudget } from './parse-budget';
+import { ExpositionParser, type ParseResult, type ParserOptions } from './parser';
 
 /** Where and how to send one scrape. */
 export interface FetchTarget {
@@ -24,6 +25,8 @@ export interface FetchLimits {
   maxBodyBytes: number;
   wanted: ReadonlySet<string>;
   only?: ParserOptions['only'];
+  /** Shared among the scrapes in flight; without one, each chunk is parsed as it arrives. */
+  budget?: ParseBudget;
 }
 
 export type FetchOutcome =
@@ -118,7 +121,11 @@ interface BodyHandlers {
   displayUrl: string;
 }
 
-/** Streams the (possibly gzip-compressed) body into the parser, counting decompressed bytes. */
+/**
+ * Streams the (possibly gzip-compressed) body into the parser, counting
+ * decompressed bytes. When the parse budget of the current turn is spent,
+ * the stream is paused and what arrived waits for a later turn.
+ */
 function readBody(
   response: http.IncomingMessage,
   limits: FetchLimits,
@@ -128,32 +135,19 @@ function readBody(
   const body: NodeJS.ReadableStream = isGzip ? response.pipe(zlib.createGunzip()) : response;
   const parser = new ExpositionParser({ wanted: limits.wanted, only: limits.only });
   const decoder = new StringDecoder('utf8');
+  const backlog: Buffer[] = [];
   let bodyBytes = 0;
   let isStopped = false;
+  let isEnded = false;
 
   const stop = (reason: string): void => {
     if (isStopped) return;
     isStopped = true;
+    backlog.length = 0;
     response.destroy();
     handlers.onFail(reason);
   };
-  body.on('data', (chunk: Buffer) => {
-    if (isStopped) return;
-    bodyBytes += chunk.length;
-    if (bodyBytes > limits.maxBodyBytes) {
-      stop(`body larger than ${formatBytes(limits.maxBodyBytes)}`);
-      return;
-    }
-    parser.push(decoder.write(chunk));
-  });
-  body.on('error', (error: NodeJS.ErrnoException) => {
-    stop(
-      isGzip && error.code?.startsWith('Z_') ? 'invalid gzip body' : describeNetworkError(error),
-    );
-  });
-  response.on('aborted', () => stop('connection closed before the body was complete'));
-  body.on('end', () => {
-    if (isStopped) return;
+  const finish = (): void => {
     isStopped = true;
     parser.push(decoder.end());
     const result = parser.end();
@@ -170,5 +164,45 @@ function readBody(
     } else {
       handlers.onDone({ isOk: true, result, bodyBytes });
     }
+  };
+  const parseBacklog = (): number => {
+    if (isStopped) return 0;
+    let parsed = 0;
+    for (const chunk of backlog.splice(0)) {
+      parser.push(decoder.write(chunk));
+      parsed += chunk.length;
+    }
+    if (isEnded) finish();
+    else body.resume();
+    return parsed;
+  };
+
+  body.on('data', (chunk: Buffer) => {
+    if (isStopped) return;
+    bodyBytes += chunk.length;
+    if (bodyBytes > limits.maxBodyBytes) {
+      stop(`body larger than ${formatBytes(limits.maxBodyBytes)}`);
+      return;
+    }
+    if (backlog.length === 0 && (limits.budget?.take(chunk.length) ?? true)) {
+      parser.push(decoder.write(chunk));
+      return;
+    }
+    backlog.push(chunk);
+    if (backlog.length === 1) {
+      body.pause();
+      limits.budget?.wait(parseBacklog);
+    }
+  });
+  body.on('error', (error: NodeJS.ErrnoException) => {
+    stop(
+      isGzip && error.code?.startsWith('Z_') ? 'invalid gzip body' : describeNetworkError(error),
+    );
+  });
+  response.on('aborted', () => stop('connection closed before the body was complete'));
+  body.on('end', () => {
+    if (isStopped) return;
+    isEnded = true;
+    if (backlog.length === 0) finish();
   });
 }

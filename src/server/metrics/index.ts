@@ -7,11 +7,19 @@ import type { StoreReader } from '../store/types';
 import { MetricsCache } from './cache';
 import { EndpointFactory } from './endpoints';
 import { fetchExposition } from './fetch';
+import { ParseBudget } from './parse-budget';
 import { resolveThresholds } from './health';
 import { historySlots } from './history';
 import { ONLY_SERIES, WANTED_METRICS } from './readings';
 import { Scraper, type ScraperStats } from './scraper';
 import type { MetricsReader } from './types';
+
+/**
+ * Bytes of exposition parsed per event-loop turn across all scrapes, about
+ * two milliseconds of work: a typical CNPG exposition (tens of KiB) goes
+ * through in one turn, and a multi-megabyte one is spread over many.
+ */
+const PARSE_BYTES_PER_TURN = 256 * 1024;
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -70,6 +78,7 @@ export function startScraper(options: ScraperStartOptions): RunningScraper {
       maxBodyBytes,
       wanted: WANTED_METRICS,
       only: ONLY_SERIES,
+      budget: new ParseBudget(PARSE_BYTES_PER_TURN),
     },
     endpoint: (spec) => endpoints.endpoint(spec),
     fetch: observedFetch(options.onScrape),
