@@ -41,9 +41,19 @@ export function arrayAt(object: JsonObject | undefined, key: string): unknown[] 
   return Array.isArray(value) ? value : [];
 }
 
+/**
+ * The same elements in an array of exactly their length. `filter` and
+ * `flatMap` grow their result as they go and leave spare room behind (space
+ * for 17 elements in a result of 3), which the store would otherwise hold for
+ * the life of every projection.
+ */
+export function trimmed<T>(items: T[]): T[] {
+  return items.slice();
+}
+
 /** `object[key]` as a list of strings; non-string elements are dropped. */
 export function stringsAt(object: JsonObject | undefined, key: string): string[] {
-  return arrayAt(object, key).filter((item): item is string => typeof item === 'string');
+  return trimmed(arrayAt(object, key).filter((item): item is string => typeof item === 'string'));
 }
 
 /** `object[key]` as a map of strings; non-string values are dropped. */

@@ -19,6 +19,7 @@ import {
   stringAt,
   stringMapAt,
   stringsAt,
+  trimmed,
   type JsonObject,
 } from './narrow';
 import { redactAddresses } from './redact';
@@ -49,7 +50,7 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
     image: intern(stringAt(status, 'image') || stringAt(spec, 'imageName') || ''),
     instanceNames: stringsAt(status, 'instanceNames'),
     instancesStatus: readInstancesStatus(objectAt(status, 'instancesStatus')),
-    conditions: arrayAt(status, 'conditions').flatMap(readCondition),
+    conditions: trimmed(arrayAt(status, 'conditions').flatMap(readCondition)),
     firstRecoverabilityPoint: stringAt(status, 'firstRecoverabilityPoint') || undefined,
     lastSuccessfulBackup: stringAt(status, 'lastSuccessfulBackup') || undefined,
     firstRecoverabilityPointByMethod: readTimesByMethod(
@@ -63,7 +64,7 @@ export function projectCluster(raw: unknown): ProjectionResult<ClusterProjection
     backupTarget: asBackupTarget(stringAt(backup, 'target')),
     barmanServerName:
       objectStore === undefined ? undefined : stringAt(objectStore, 'serverName') || key.name,
-    plugins: arrayAt(spec, 'plugins').flatMap(readPlugin),
+    plugins: trimmed(arrayAt(spec, 'plugins').flatMap(readPlugin)),
     isMonitoringTls: booleanAt(objectAt(objectAt(spec, 'monitoring'), 'tls'), 'enabled') ?? false,
     isRecoveryBootstrap: objectAt(objectAt(spec, 'bootstrap'), 'recovery') !== undefined,
     labels: keepDeckhandKeys(stringMapAt(metadata, 'labels')),
