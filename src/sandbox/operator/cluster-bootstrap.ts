@@ -8,6 +8,7 @@ import type { OperatorContext } from './context';
 import { clusterKey } from './context';
 import { setPhase, updateClusterStatus, withConditions } from './cluster-status';
 import { createInstance, startInstance } from './instance-actions';
+import { bookkeepingStatus } from './cluster-bookkeeping';
 import { clusterImage } from './instances';
 import { planRecovery, recoverySpec } from './recovery';
 
@@ -55,6 +56,7 @@ function initializeStatus(ctx: OperatorContext, cluster: KubeObject): boolean {
         image: clusterImage(cluster),
         writeService: `${name}-rw`,
         readService: `${name}-r`,
+        ...bookkeepingStatus({ cluster, image: clusterImage(cluster), now }),
       });
     },
   });

@@ -41,6 +41,12 @@ export const labels = {
 export const annotations = {
   hibernation: 'cnpg.io/hibernation',
   skipEmptyWalArchiveCheck: 'cnpg.io/skipEmptyWalArchiveCheck',
+  /** On instance pods: the pod spec the operator generated, as JSON. */
+  podSpec: 'cnpg.io/podSpec',
+  /** On instance pods and PVCs. */
+  operatorVersion: 'cnpg.io/operatorVersion',
+  /** On instance PVCs: the serial of the instance they belong to. */
+  nodeSerial: 'cnpg.io/nodeSerial',
 } as const;
 
 /**

@@ -1,8 +1,10 @@
 // Instance Pods and their PVCs, shaped as CNPG creates them (pkg/specs/pods.go,
-// pkg/specs/pvcs.go): the labels clients select on, the `postgres` container
-// with its `metrics` port, and an owner reference to the Cluster.
+// pkg/specs/pvcs.go): the labels clients select on, the full pod spec (see
+// pod-template.ts) with the `metrics` port, and an owner reference to the
+// Cluster.
 import type { KubeObject } from '../store/types';
-import { defaultImage, labels, metricsPort, postgresPort } from './cnpg';
+import { annotations, defaultImage, labels } from './cnpg';
+import { instancePodSpec, operatorVersion } from './pod-template';
 import { record, text } from './client';
 
 export type InstanceRole = 'primary' | 'replica';
@@ -33,6 +35,13 @@ export function buildInstancePod(options: {
 }): KubeObject {
   const { cluster, podName, role } = options;
   const namespace = cluster.metadata.namespace ?? 'default';
+  const spec = instancePodSpec({
+    podName,
+    clusterName: cluster.metadata.name,
+    namespace,
+    image: clusterImage(cluster),
+    stopDelaySeconds: stopDelaySeconds(cluster),
+  });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -45,25 +54,21 @@ export function buildInstancePod(options: {
         [labels.podRole]: 'instance',
         ...roleLabels(role),
       },
-      annotations: { 'cnpg.io/podSpec': 'sandbox' },
+      // CNPG keeps the spec it generated, serialized, to detect drift later.
+      annotations: {
+        [annotations.podSpec]: JSON.stringify(spec),
+        [annotations.operatorVersion]: operatorVersion,
+      },
       ownerReferences: [ownerReference(cluster)],
     },
-    spec: {
-      hostname: podName,
-      subdomain: `${cluster.metadata.name}-any`,
-      containers: [
-        {
-          name: 'postgres',
-          image: clusterImage(cluster),
-          ports: [
-            { name: 'postgresql', containerPort: postgresPort, protocol: 'TCP' },
-            { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
-          ],
-        },
-      ],
-      volumes: [{ name: 'pgdata', persistentVolumeClaim: { claimName: podName } }],
-    },
+    spec,
   };
+}
+
+/** `spec.stopDelay` (CNPG's default is 1800 s), the pods' termination grace period. */
+function stopDelaySeconds(cluster: KubeObject): number {
+  const value = cluster.spec?.stopDelay;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1800;
 }
 
 /** Pod status of a started instance; `isReady` false models a failing readiness probe. */
@@ -159,6 +164,10 @@ export function buildPvc(options: {
         [labels.cluster]: cluster.metadata.name,
         [labels.instanceName]: podName,
         [labels.pvcRole]: spec.role,
+      },
+      annotations: {
+        [annotations.nodeSerial]: String(instanceSerial(cluster.metadata.name, podName) ?? 1),
+        [annotations.operatorVersion]: operatorVersion,
       },
       ownerReferences: [ownerReference(cluster)],
     },

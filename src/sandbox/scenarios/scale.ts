@@ -5,6 +5,7 @@
 // once, status included: the store keeps a status given to create, and a
 // separate status write per object would double the seeding time (and the
 // resourceVersions) for no state a reader could tell apart.
+import { bookkeepingStatus } from '../operator/cluster-bookkeeping';
 import type { KubeObject, ObjectStore, ResourceType } from '../store/types';
 import { conditions, defaultImage, rfc3339 } from '../operator/cnpg';
 import {
@@ -89,11 +90,10 @@ function seedCluster(options: {
     instances,
     spec: { backup: objectStoreBackup(`s3://scale/${ns}/`) },
   });
-  const created = out.create(
-    must(store, 'postgresql.cnpg.io', 'clusters'),
-    manifest,
-    healthyStatus({ name, podNames, ips, now, backupTimes }),
-  );
+  const created = out.create(must(store, 'postgresql.cnpg.io', 'clusters'), manifest, {
+    ...healthyStatus({ name, podNames, ips, now, backupTimes }),
+    ...bookkeepingStatus({ cluster: manifest, image: defaultImage, now }),
+  });
 
   podNames.forEach((podName, position) =>
     seedInstance({ out, cluster: created, podName, now, podIP: ips[position] ?? '' }),
