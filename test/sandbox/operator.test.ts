@@ -82,6 +82,44 @@ describe('a new Cluster', () => {
     }
   });
 
+  it("gives each instance pod CNPG's full spec and records it in the cnpg.io/podSpec annotation", async () => {
+    const pod = await api.core.readNamespacedPod({ namespace: 'lifecycle', name: 'alpha-2' });
+    const spec = pod.spec;
+
+    expect(spec?.initContainers?.map((c) => c.name)).toEqual(['bootstrap-controller']);
+    const postgres = spec?.containers.find((c) => c.name === 'postgres');
+    expect(postgres?.env).toContainEqual({ name: 'POD_NAME', value: 'alpha-2' });
+    expect(postgres?.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(postgres?.securityContext?.readOnlyRootFilesystem).toBe(true);
+    expect(spec?.volumes?.find((v) => v.name === 'pgdata')?.persistentVolumeClaim?.claimName).toBe(
+      'alpha-2',
+    );
+    expect(spec?.terminationGracePeriodSeconds).toBe(1800);
+    const recorded = JSON.parse(pod.metadata?.annotations?.['cnpg.io/podSpec'] ?? '{}') as {
+      containers?: { name: string }[];
+      hostname?: string;
+    };
+    expect(recorded.hostname).toBe('alpha-2');
+    expect(recorded.containers?.map((c) => c.name)).toEqual(['postgres']);
+  });
+
+  it("keeps CNPG's bookkeeping in the Cluster status, which the CRD schema accepts", async () => {
+    const cluster = await api.cluster('lifecycle', 'alpha');
+    expect(cluster.status).toMatchObject({
+      certificates: {
+        serverCASecret: 'alpha-ca',
+        serverTLSSecret: 'alpha-server',
+        replicationTLSSecret: 'alpha-replication',
+      },
+      configMapResourceVersion: { metrics: expect.any(Object) },
+      secretsResourceVersion: { applicationSecretVersion: expect.stringMatching(/^\d+$/) },
+      systemID: expect.stringMatching(/^\d{19}$/),
+      pgDataImageInfo: { majorVersion: 17 },
+    });
+    const status = cluster.status as { certificates: { serverAltDNSNames: string[] } };
+    expect(status.certificates.serverAltDNSNames).toContain('alpha-rw.lifecycle.svc.cluster.local');
+  });
+
   it('creates a data PVC per instance and a WAL PVC when walStorage is set', async () => {
     const pvcs = await api.core.listNamespacedPersistentVolumeClaim({
       namespace: 'lifecycle',
