@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStateHealth, recoverabilityWindow } from '../../src/server/api/cluster-state';
+import {
+  clusterStateHealth,
+  judgeClusterState,
+  recoverabilityWindow,
+} from '../../src/server/api/cluster-state';
 import {
   toBackupSummary,
   toClusterDetail,
@@ -122,6 +126,41 @@ describe('cluster state health', () => {
     expect(clusterStateHealth(aCluster({ readyInstances: 0 }))).toBe('critical');
     const stuck = aCluster({ phase: 'Cluster is unrecoverable and needs manual intervention' });
     expect(clusterStateHealth(stuck)).toBe('critical');
+  });
+
+  it('names the phase when it is not "Cluster in healthy state"', () => {
+    expect(judgeClusterState(aCluster({ phase: 'Switchover in progress' }))).toEqual({
+      health: 'warning',
+      reasons: ['cluster phase is "Switchover in progress"'],
+    });
+  });
+
+  it('gives a reason for every check that fails, the worst verdict winning', () => {
+    const cluster = aCluster({
+      readyInstances: 0,
+      phase: 'Failing over',
+      conditions: [
+        { type: 'Ready', status: 'False' },
+        { type: 'ContinuousArchiving', status: 'False', reason: 'ContinuousArchivingFailing' },
+        { type: 'LastBackupSucceeded', status: 'False', reason: 'LastBackupFailed' },
+      ],
+    });
+    expect(judgeClusterState(cluster)).toEqual({
+      health: 'critical',
+      reasons: [
+        'cluster phase is "Failing over"',
+        'no instance is ready',
+        'continuous WAL archiving is failing',
+        'the last backup failed',
+      ],
+    });
+    const short = aCluster({ readyInstances: 2 });
+    expect(judgeClusterState(short)).toEqual({
+      health: 'warning',
+      reasons: ['2 of 3 instances are ready'],
+    });
+    const notReady = aCluster({ conditions: [{ type: 'Ready', status: 'False' }] });
+    expect(judgeClusterState(notReady).reasons).toEqual(['the Ready condition is not True']);
   });
 });
 

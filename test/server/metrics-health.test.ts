@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_THRESHOLDS,
   judgeCluster,
-  judgeClusterState,
   judgeInstance,
   resolveThresholds,
 } from '../../src/server/metrics/health';
 import type { InstanceReading } from '../../src/server/metrics/readings';
-import { aCluster } from './api-fixtures';
 
 function aReading(overrides: Partial<InstanceReading> = {}): InstanceReading {
   return {
@@ -150,36 +148,6 @@ describe('instance health', () => {
     expect(() => resolveThresholds({ diskWarningRatio: 0.95 })).toThrow(
       'health thresholds: need 0 <= diskWarningRatio <= diskCriticalRatio <= 1',
     );
-  });
-});
-
-describe('cluster state health', () => {
-  it('is healthy in CNPG phase "Cluster in healthy state" with archiving working', () => {
-    expect(judgeClusterState(aCluster())).toEqual({ health: 'healthy', reasons: [] });
-  });
-
-  it('is warning in any other phase, naming it', () => {
-    expect(judgeClusterState(aCluster({ phase: 'Switchover in progress' }))).toEqual({
-      health: 'warning',
-      reasons: ['cluster phase is "Switchover in progress"'],
-    });
-  });
-
-  it('is critical when CNPG needs manual intervention', () => {
-    const cluster = aCluster({ phase: 'Cluster is unrecoverable and needs manual intervention' });
-    expect(judgeClusterState(cluster).health).toBe('critical');
-  });
-
-  it('is warning when ContinuousArchiving is False', () => {
-    const cluster = aCluster({
-      conditions: [
-        { type: 'ContinuousArchiving', status: 'False', reason: 'ContinuousArchivingFailing' },
-      ],
-    });
-    expect(judgeClusterState(cluster)).toEqual({
-      health: 'warning',
-      reasons: ['continuous WAL archiving is failing'],
-    });
   });
 });
 

@@ -8,7 +8,10 @@ import type { ClusterProjection, StoreReader } from '../store/types';
 /** The Barman Cloud plugin's name in `spec.plugins` and `pluginConfiguration`. */
 export const barmanCloudPluginName = 'barman-cloud.cloudnative-pg.io';
 
-/** Phases in which CNPG has stopped and waits for an operator. */
+/** The phase of a Cluster that needs nothing. */
+const HEALTHY_PHASE = 'Cluster in healthy state';
+
+/** Phases in which CNPG has stopped and waits for a person. */
 const stuckPhases = new Set([
   'Cluster is unrecoverable and needs manual intervention',
   'Cluster cannot proceed to reconciliation due to an unknown plugin being required',
@@ -19,11 +22,22 @@ const stuckPhases = new Set([
   'Invalid cluster definition',
 ]);
 
+/**
+ * Severity used to combine verdicts: a known problem outranks not knowing,
+ * so `critical` > `warning` > `unknown` > `healthy`.
+ */
 const healthRank: Record<Health, number> = { healthy: 0, unknown: 1, warning: 2, critical: 3 };
 
 /** The worse of two verdicts; `unknown` only beats `healthy`. */
 export function worseHealth(a: Health, b: Health): Health {
   return healthRank[b] > healthRank[a] ? b : a;
+}
+
+/** The worst of any number of verdicts; `healthy` for none. */
+export function worstHealth(verdicts: Iterable<Health>): Health {
+  let worst: Health = 'healthy';
+  for (const verdict of verdicts) worst = worseHealth(worst, verdict);
+  return worst;
 }
 
 function condition(cluster: ClusterProjection, type: string) {
@@ -50,25 +64,56 @@ export function isBackupRunning(cluster: ClusterProjection): boolean {
   return last?.status === 'False' && last.reason === 'BackupStarted';
 }
 
-/**
- * Health of the Cluster object alone (metrics aside): critical when CNPG is
- * stuck or no instance is ready (except while the first primary is being set
- * up, which is expected for a new or restoring cluster); warning when it is
- * not Ready, instances are missing, archiving fails or the last backup failed.
- */
-export function clusterStateHealth(cluster: ClusterProjection): Health {
-  if (stuckPhases.has(cluster.phase)) return 'critical';
-  const isBootstrapping = cluster.phase === 'Setting up primary' || cluster.phase === '';
-  if (cluster.desiredInstances > 0 && cluster.readyInstances === 0 && !isBootstrapping) {
-    return 'critical';
-  }
+/** A verdict and the plain-words reasons for it (none when healthy). */
+export interface ClusterStateVerdict {
+  health: Health;
+  reasons: string[];
+}
 
-  const isReady = condition(cluster, 'Ready')?.status === 'True';
-  const isShort = cluster.readyInstances < cluster.desiredInstances;
-  if (!isReady || isShort || isArchivingFailing(cluster) || hasLastBackupFailed(cluster)) {
-    return 'warning';
+/**
+ * Health of the Cluster object alone, metrics aside; the one rule behind the
+ * overview, the detail page and the metrics route.
+ *
+ * - critical: CNPG is stuck in a phase that needs a person, or no instance
+ *   is ready (except while the first primary is being set up, which is
+ *   expected for a new or restoring cluster);
+ * - warning: any other phase than `Cluster in healthy state`, the `Ready`
+ *   condition not True, fewer ready instances than desired, WAL archiving
+ *   failing, or the last backup failed.
+ */
+export function judgeClusterState(cluster: ClusterProjection): ClusterStateVerdict {
+  const verdicts: [Health, string][] = [];
+  const phase = cluster.phase === '' ? 'not reported yet' : `"${cluster.phase}"`;
+  const isBootstrapping = cluster.phase === 'Setting up primary' || cluster.phase === '';
+  if (stuckPhases.has(cluster.phase)) {
+    verdicts.push(['critical', `cluster phase is ${phase}`]);
+  } else if (cluster.phase !== HEALTHY_PHASE) {
+    verdicts.push(['warning', `cluster phase is ${phase}`]);
   }
-  return 'healthy';
+  if (cluster.desiredInstances > 0 && cluster.readyInstances === 0 && !isBootstrapping) {
+    verdicts.push(['critical', 'no instance is ready']);
+  } else if (cluster.readyInstances < cluster.desiredInstances) {
+    verdicts.push([
+      'warning',
+      `${cluster.readyInstances} of ${cluster.desiredInstances} instances are ready`,
+    ]);
+  }
+  if (cluster.phase === HEALTHY_PHASE && condition(cluster, 'Ready')?.status !== 'True') {
+    verdicts.push(['warning', 'the Ready condition is not True']);
+  }
+  if (isArchivingFailing(cluster)) {
+    verdicts.push(['warning', 'continuous WAL archiving is failing']);
+  }
+  if (hasLastBackupFailed(cluster)) verdicts.push(['warning', 'the last backup failed']);
+  return {
+    health: worstHealth(verdicts.map(([health]) => health)),
+    reasons: verdicts.map(([, reason]) => reason),
+  };
+}
+
+/** `judgeClusterState` without the reasons. */
+export function clusterStateHealth(cluster: ClusterProjection): Health {
+  return judgeClusterState(cluster).health;
 }
 
 /** Plugin entry acting as WAL archiver, if the cluster uses one. */

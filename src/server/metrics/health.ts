@@ -1,7 +1,7 @@
 // Health verdicts: per instance from its scraped numbers, per cluster from the
 // instances and the Cluster's own state. docs/metrics.md explains every rule.
 import type { Health, HealthThresholds } from '../../contract/api';
-import type { ClusterProjection } from '../store/types';
+import { worstHealth } from '../api/cluster-state';
 import type { InstanceReading } from './readings';
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
@@ -12,20 +12,6 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   diskWarningRatio: 0.8,
   diskCriticalRatio: 0.9,
 };
-
-/**
- * Severity used to combine verdicts: a known problem outranks not knowing,
- * so `critical` > `warning` > `unknown` > `healthy`.
- */
-const SEVERITY: Record<Health, number> = { healthy: 0, unknown: 1, warning: 2, critical: 3 };
-
-export function worstHealth(verdicts: Iterable<Health>): Health {
-  let worst: Health = 'healthy';
-  for (const verdict of verdicts) {
-    if (SEVERITY[verdict] > SEVERITY[worst]) worst = verdict;
-  }
-  return worst;
-}
 
 /** Fills unset thresholds with defaults and rejects inverted or out-of-range pairs. */
 export function resolveThresholds(overrides: Partial<HealthThresholds> = {}): HealthThresholds {
@@ -133,34 +119,6 @@ function judgeStreaming(reading: InstanceReading): Verdict {
     return bad('warning', 'replica is not receiving WAL from the primary');
   }
   return ok();
-}
-
-const HEALTHY_PHASE = 'Cluster in healthy state';
-
-/** CNPG phases that need a person before anything improves. */
-const CRITICAL_PHASES = new Set([
-  'Cluster is unrecoverable and needs manual intervention',
-  'Invalid cluster definition',
-  'Unable to create required cluster objects',
-]);
-
-/** What the Cluster object itself says, independent of any scrape. */
-export function judgeClusterState(cluster: ClusterProjection): Verdict {
-  const verdicts: Verdict[] = [];
-  if (CRITICAL_PHASES.has(cluster.phase)) {
-    verdicts.push(bad('critical', `cluster phase is "${cluster.phase}"`));
-  } else if (cluster.phase !== HEALTHY_PHASE) {
-    const phase = cluster.phase === '' ? 'not reported yet' : `"${cluster.phase}"`;
-    verdicts.push(bad('warning', `cluster phase is ${phase}`));
-  }
-  const archiving = cluster.conditions.find((c) => c.type === 'ContinuousArchiving');
-  if (archiving?.status === 'False') {
-    verdicts.push(bad('warning', 'continuous WAL archiving is failing'));
-  }
-  return {
-    health: worstHealth(verdicts.map((verdict) => verdict.health)),
-    reasons: verdicts.flatMap((verdict) => verdict.reasons),
-  };
 }
 
 /**

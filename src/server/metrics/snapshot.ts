@@ -4,7 +4,8 @@
 // and their field names are listed in `unreportedMetrics`.
 import type { HealthThresholds, InstanceMetrics, PodStatus } from '../../contract/api';
 import type { ClusterProjection, PodProjection, StoreReader } from '../store/types';
-import { judgeCluster, judgeClusterState, judgeInstance } from './health';
+import { judgeClusterState } from '../api/cluster-state';
+import { judgeCluster, judgeInstance } from './health';
 import type { InstanceReading } from './readings';
 import type { TargetSpec } from './targets';
 import type { ClusterMetricsSnapshot } from './types';
