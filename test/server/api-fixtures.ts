@@ -85,6 +85,13 @@ export function aScheduledBackup(
 
 type Listener = (change: StoreChange) => void;
 
+/** The owner a change names, as the real store sets it. */
+function ownerOf(object: object | undefined): { clusterName?: string } {
+  return object !== undefined && 'clusterName' in object && typeof object.clusterName === 'string'
+    ? { clusterName: object.clusterName }
+    : {};
+}
+
 /** A StoreReader over plain maps; `put`/`remove` bump the revision and notify. */
 export class FakeStore implements StoreReader {
   revision = 0;
@@ -94,13 +101,20 @@ export class FakeStore implements StoreReader {
 
   put<K extends StoreKind>(kind: K, object: ProjectionByKind[K]): this {
     this.bucket(kind).set(`${object.namespace}/${object.name}`, object);
-    this.emit({ kind, action: 'upsert', namespace: object.namespace, name: object.name });
+    this.emit({
+      kind,
+      action: 'upsert',
+      namespace: object.namespace,
+      name: object.name,
+      ...ownerOf(object),
+    });
     return this;
   }
 
   remove(kind: StoreKind, namespace: string, name: string): void {
+    const previous = this.bucket(kind).get(`${namespace}/${name}`);
     this.bucket(kind).delete(`${namespace}/${name}`);
-    this.emit({ kind, action: 'delete', namespace, name });
+    this.emit({ kind, action: 'delete', namespace, name, ...ownerOf(previous) });
   }
 
   get<K extends StoreKind>(
@@ -200,6 +214,11 @@ export class FakeMetrics implements MetricsReader {
 
   clusterHistory(namespace: string, name: string) {
     return { namespace, name, instances: [] };
+  }
+
+  /** Every cluster's version moves with any change: coarser than the cache, never stale. */
+  version(): number {
+    return this.revision;
   }
 
   onChange(listener: MetricsListener): () => void {

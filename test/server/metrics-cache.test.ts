@@ -187,6 +187,37 @@ describe('the metrics snapshot of a cluster', () => {
     expect(snapshot.healthReasons).toEqual(['cluster phase is "Failing over"']);
   });
 
+  it('rebuilds only the snapshot of the cluster whose pods, scrapes or state changed', () => {
+    store.put('clusters', aCluster({ name: 'beta' }));
+    store.put('pods', aPod('beta-1', { clusterName: 'beta' }));
+    scraped('alpha-1');
+    const alpha = cache.clusterMetrics('team-a', 'alpha');
+    const beta = cache.clusterMetrics('team-a', 'beta');
+    const versions = () => [cache.version('team-a', 'alpha'), cache.version('team-a', 'beta')];
+    const before = versions();
+
+    store.put('pods', aPod('alpha-2', { isTerminating: true }));
+    expect(cache.clusterMetrics('team-a', 'beta')).toBe(beta);
+    const rebuilt = cache.clusterMetrics('team-a', 'alpha');
+    expect(rebuilt).not.toBe(alpha);
+    expect(rebuilt.instances.find((i) => i.podName === 'alpha-2')?.podStatus).toBe('terminating');
+    expect(versions()[1]).toBe(before[1]);
+
+    // A scrape that changes nothing but its time still moves the version,
+    // so a cached response never shows an old scrape time.
+    clock = new Date('2026-03-24T13:00:30Z');
+    const alphaVersion = cache.version('team-a', 'alpha');
+    scraped('alpha-1');
+    expect(cache.version('team-a', 'alpha')).not.toBe(alphaVersion);
+    expect(cache.clusterMetrics('team-a', 'alpha').scrapedAt).toBe('2026-03-24T13:00:30.000Z');
+    expect(cache.clusterMetrics('team-a', 'beta')).toBe(beta);
+
+    // Deleting a pod reaches its cluster too, though the pod is gone.
+    const beforeDelete = cache.version('team-a', 'beta');
+    store.remove('pods', 'team-a', 'beta-1');
+    expect(cache.version('team-a', 'beta')).not.toBe(beforeDelete);
+  });
+
   it('judges disk use against the PG_DATA volume, not the WAL volume', () => {
     scraped('alpha-1', { databaseBytes: 18_500_000_000 });
     const instance = cache.clusterMetrics('team-a', 'alpha').instances[0];

@@ -97,11 +97,34 @@ describe('Store', () => {
     expect(store.listByCluster('backups', 'team-b', 'alpha')).toEqual([]);
   });
 
-  it('moves an object to its new owner in the cluster index', () => {
+  it('moves an object to its new owner in the cluster index, naming both owners in the change', () => {
     const store = new Store();
     store.upsert('backups', backup('b-1', 'alpha'));
+    const changes = recordChanges(store);
 
     store.upsert('backups', { ...store.get('backups', 'team-a', 'b-1')!, clusterName: 'beta' });
+    store.delete('backups', 'team-a', 'b-1');
+
+    expect(changes).toEqual([
+      {
+        kind: 'backups',
+        action: 'upsert',
+        namespace: 'team-a',
+        name: 'b-1',
+        revision: 2,
+        clusterName: 'beta',
+        previousClusterName: 'alpha',
+      },
+      {
+        kind: 'backups',
+        action: 'delete',
+        namespace: 'team-a',
+        name: 'b-1',
+        revision: 3,
+        clusterName: 'beta',
+      },
+    ]);
+    store.upsert('backups', backup('b-1', 'beta'));
 
     expect(store.listByCluster('backups', 'team-a', 'alpha')).toEqual([]);
     expect(store.listByCluster('backups', 'team-a', 'beta').map((item) => item.name)).toEqual([

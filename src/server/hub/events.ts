@@ -19,13 +19,8 @@ const directKinds: Partial<Record<StoreChange['kind'], EventKind>> = {
   scheduledbackups: 'scheduledBackup',
 };
 
-/**
- * Maps store changes to hints. Remembers which cluster owns each pod and PVC,
- * because after a delete the store no longer holds the object to ask.
- */
+/** Maps store changes to hints. */
 export class ChangeMapper {
-  private readonly owners = new Map<string, string>();
-
   constructor(private readonly store: StoreReader) {}
 
   hints(change: StoreChange): ChangeHint[] {
@@ -34,27 +29,16 @@ export class ChangeMapper {
     if (direct !== undefined) return [{ kind: direct, action, namespace, name }];
 
     if (kind === 'pods' || kind === 'pvcs') {
-      const owner = this.ownerOf({ ...change, kind });
-      return owner === undefined
-        ? []
-        : [{ kind: 'metrics', action: 'upsert', namespace, name: owner }];
+      // The store names the owner even after a delete; a pod or PVC moved to
+      // another cluster changes what both clusters show.
+      return [change.clusterName, change.previousClusterName]
+        .filter((owner) => owner !== undefined)
+        .map((owner) => ({ kind: 'metrics', action: 'upsert', namespace, name: owner }));
     }
     return this.store
       .list('clusters', namespace)
       .filter((cluster) => walArchiverPlugin(cluster)?.barmanObjectName === name)
       .map((cluster) => ({ kind: 'cluster', action: 'upsert', namespace, name: cluster.name }));
-  }
-
-  private ownerOf(change: StoreChange & { kind: 'pods' | 'pvcs' }): string | undefined {
-    const key = `${change.kind}/${change.namespace}/${change.name}`;
-    if (change.action === 'delete') {
-      const owner = this.owners.get(key);
-      this.owners.delete(key);
-      return owner;
-    }
-    const owner = this.store.get(change.kind, change.namespace, change.name)?.clusterName;
-    if (owner !== undefined) this.owners.set(key, owner);
-    return owner;
   }
 }
 

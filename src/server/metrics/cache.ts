@@ -1,9 +1,11 @@
 // The metrics cache: the latest scrape of every pod (keyed by pod UID), the
 // last hour of key numbers per instance, and the MetricsReader the API reads.
 // Snapshots are built on read from the cache and the current store, and kept
-// until either changes, so Cluster state changes show without waiting a round.
+// per cluster until something they are built from changes (the Cluster, its
+// pods and PVCs, its scrape entries), so Cluster state changes show without
+// waiting a round and a change to one cluster rebuilds only its snapshot.
 import type { HealthThresholds, MetricsHistoryResponse } from '../../contract/api';
-import type { StoreReader } from '../store/types';
+import type { StoreChange, StoreReader } from '../store/types';
 import { HISTORY_WINDOW_MS, HistoryRing } from './history';
 import type { ScrapeSink } from './scraper';
 import { buildSnapshot, fallbackSnapshot, NOT_AVAILABLE_YET, type CacheEntry } from './snapshot';
@@ -27,35 +29,40 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
   private readonly signatures = new Map<string, string>();
   private readonly snapshots = new Map<
     string,
-    { storeRevision: number; revision: number; snapshot: ClusterMetricsSnapshot }
+    { version: number; snapshot: ClusterMetricsSnapshot }
   >();
+  /** Per cluster key: a number that changes whenever its snapshot's inputs change. */
+  private readonly versions = new Map<string, number>();
+  private nextVersion = 1;
   private readonly listeners = new Set<ChangeListener>();
   private currentRevision = 0;
 
-  constructor(private readonly options: MetricsCacheOptions) {}
+  constructor(private readonly options: MetricsCacheOptions) {
+    options.store.onChange((change) => this.storeChanged(change));
+  }
 
   get revision(): number {
     return this.currentRevision;
   }
 
+  version(namespace: string, name: string): number {
+    return this.versions.get(clusterKey(namespace, name)) ?? 0;
+  }
+
   clusterMetrics(namespace: string, name: string): ClusterMetricsSnapshot {
     const key = clusterKey(namespace, name);
-    const storeRevision = this.options.store.revision;
-    const kept = this.snapshots.get(key);
-    if (kept?.storeRevision === storeRevision && kept.revision === this.currentRevision) {
-      return kept.snapshot;
-    }
     const cluster = this.options.store.get('clusters', namespace, name);
-    const snapshot =
-      cluster === undefined
-        ? fallbackSnapshot(this.options.thresholds)
-        : buildSnapshot({
-            store: this.options.store,
-            cluster,
-            entries: this.clusterEntries(key),
-            thresholds: this.options.thresholds,
-          });
-    this.snapshots.set(key, { storeRevision, revision: this.currentRevision, snapshot });
+    if (cluster === undefined) return fallbackSnapshot(this.options.thresholds);
+    const version = this.versions.get(key) ?? 0;
+    const kept = this.snapshots.get(key);
+    if (kept?.version === version) return kept.snapshot;
+    const snapshot = buildSnapshot({
+      store: this.options.store,
+      cluster,
+      entries: this.clusterEntries(key),
+      thresholds: this.options.thresholds,
+    });
+    this.snapshots.set(key, { version, snapshot });
     return snapshot;
   }
 
@@ -102,9 +109,9 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
     const entry = this.entries.get(uid);
     if (entry === undefined) return;
     this.entries.delete(uid);
-    this.entriesByCluster
-      .get(clusterKey(entry.spec.namespace, entry.spec.clusterName))
-      ?.delete(uid);
+    const key = clusterKey(entry.spec.namespace, entry.spec.clusterName);
+    this.entriesByCluster.get(key)?.delete(uid);
+    this.touch(key);
   }
 
   flush(key: string): void {
@@ -122,12 +129,43 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
   private put(entry: CacheEntry): void {
     this.entries.set(entry.spec.uid, entry);
     const key = clusterKey(entry.spec.namespace, entry.spec.clusterName);
+    this.touch(key);
     let uids = this.entriesByCluster.get(key);
     if (uids === undefined) {
       uids = new Set();
       this.entriesByCluster.set(key, uids);
     }
     uids.add(entry.spec.uid);
+  }
+
+  /** Marks a cluster's snapshot as out of date. */
+  private touch(key: string): void {
+    this.versions.set(key, this.nextVersion);
+    this.nextVersion += 1;
+  }
+
+  /**
+   * Store changes that reach a cluster's snapshot: the Cluster itself, and
+   * its pods and PVCs (status, role, capacity). A deleted Cluster's entry
+   * goes; changes to objects of clusters Deckhand does not know are ignored,
+   * so the map holds only existing clusters.
+   */
+  private storeChanged(change: StoreChange): void {
+    if (change.kind === 'clusters') {
+      const key = clusterKey(change.namespace, change.name);
+      if (change.action === 'upsert') this.touch(key);
+      else {
+        this.versions.delete(key);
+        this.snapshots.delete(key);
+      }
+      return;
+    }
+    if (change.kind !== 'pods' && change.kind !== 'pvcs') return;
+    for (const owner of [change.clusterName, change.previousClusterName]) {
+      if (owner === undefined) continue;
+      if (this.options.store.get('clusters', change.namespace, owner) === undefined) continue;
+      this.touch(clusterKey(change.namespace, owner));
+    }
   }
 
   private clusterEntries(key: string): CacheEntry[] {
@@ -189,6 +227,7 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
     if (cluster === undefined) {
       this.historyByCluster.delete(key);
       this.snapshots.delete(key);
+      this.versions.delete(key);
       if (this.entriesByCluster.get(key)?.size === 0) this.entriesByCluster.delete(key);
       return;
     }

@@ -23,4 +23,9 @@ export interface MetricsReader {
   onChange(listener: (change: { namespace: string; name: string }) => void): () => void;
   /** Bumped whenever any cluster's metrics change (for response caching). */
   readonly revision: number;
+  /**
+   * Changes whenever anything one cluster's snapshot is built from changes,
+   * scrape times included (for caching that cluster's responses).
+   */
+  version(namespace: string, name: string): number;
 }

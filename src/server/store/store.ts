@@ -166,12 +166,19 @@ export class Store implements StoreReader {
     byName.set(projection.name, projection);
     if (previous !== undefined) this.unindexOwner(kind, previous);
     this.indexOwner(kind, projection);
-    return this.nextChange({
+    const change: Omit<StoreChange, 'revision'> = {
       kind,
       action: 'upsert',
       namespace: projection.namespace,
       name: projection.name,
-    });
+    };
+    const owner = ownerOf(kind, projection);
+    if (owner !== undefined) change.clusterName = owner;
+    const previousOwner = previous === undefined ? undefined : ownerOf(kind, previous);
+    if (previousOwner !== undefined && previousOwner !== owner) {
+      change.previousClusterName = previousOwner;
+    }
+    return this.nextChange(change);
   }
 
   private applyDelete(kind: StoreKind, namespace: string, name: string): StoreChange | undefined {
@@ -182,7 +189,10 @@ export class Store implements StoreReader {
     byName.delete(name);
     if (byName.size === 0) this.byKind.get(kind)?.delete(namespace);
     this.unindexOwner(kind, previous);
-    return this.nextChange({ kind, action: 'delete', namespace, name });
+    const change: Omit<StoreChange, 'revision'> = { kind, action: 'delete', namespace, name };
+    const owner = ownerOf(kind, previous);
+    if (owner !== undefined) change.clusterName = owner;
+    return this.nextChange(change);
   }
 
   private nextChange(change: Omit<StoreChange, 'revision'>): StoreChange {
@@ -220,4 +230,8 @@ export class Store implements StoreReader {
 
 function isOwned(kind: StoreKind, projection: AnyProjection): projection is OwnedProjection {
   return OWNED_KINDS.has(kind) && 'clusterName' in projection;
+}
+
+function ownerOf(kind: StoreKind, projection: AnyProjection): string | undefined {
+  return isOwned(kind, projection) ? projection.clusterName : undefined;
 }

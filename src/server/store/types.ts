@@ -154,6 +154,14 @@ export interface StoreChange {
   name: string;
   /** The store revision this change produced. */
   revision: number;
+  /**
+   * For pods, PVCs, backups and scheduled backups: the cluster owning the
+   * object after the change (before it, for a delete), so listeners need not
+   * look up an object that may be gone.
+   */
+  clusterName?: string;
+  /** Set when an update moved the object to another cluster: the one it left. */
+  previousClusterName?: string;
 }
 
 /** Sync state of one kind, as readiness reports it. */

@@ -21,7 +21,7 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void
       request,
       reply,
       key: `metrics/${namespace}/${name}`,
-      revisions: [deps.store.revision, deps.metrics.revision],
+      revisions: [deps.store.revision, deps.metrics.version(namespace, name)],
       build: (): ClusterMetricsResponse => {
         const snapshot = deps.metrics.clusterMetrics(namespace, name);
         // Before the first scrape the API promises exactly `unknown`; after it,
