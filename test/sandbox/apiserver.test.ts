@@ -471,7 +471,10 @@ describe('errors as Status objects', () => {
     });
   });
 
-  it('answers injected 500 and 503 with InternalError and ServiceUnavailable', async () => {
+  it('answers injected 403, 500 and 503 with Forbidden, InternalError and ServiceUnavailable', async () => {
+    server.faults.failNext({ count: 1, status: 403 });
+    const denied = await send('GET', clustersPath);
+    expect([denied.status, denied.json.reason]).toEqual([403, 'Forbidden']);
     server.faults.failNext({ count: 1, status: 500 });
     expect((await send('GET', clustersPath)).json.reason).toBe('InternalError');
     server.faults.failNext({ count: 1, status: 503 });

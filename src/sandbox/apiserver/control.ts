@@ -7,7 +7,7 @@
 //     {"type":"goneInStream"}                      ERROR event (410 Expired) in open streams, then close
 //     {"type":"stallWatches","on":true|false}      keep streams open but silent
 //     {"type":"latency","ms":250}                  delay every API request (0 = off)
-//     {"type":"failNext","count":3,"status":429|500|503,"retryAfterSeconds":2}
+//     {"type":"failNext","count":3,"status":403|429|500|503,"retryAfterSeconds":2}
 //     {"type":"reset"}                             clear every API fault
 //   GET  /_sandbox/faults/api   the current API fault settings
 //
@@ -49,8 +49,8 @@ function applyFault(faults: FaultState, body: Record<string, unknown>): void {
       return faults.setLatency(numberField(body, 'ms'));
     case 'failNext': {
       const status = body.status;
-      if (status !== 429 && status !== 500 && status !== 503)
-        throw badRequest('"status" must be 429, 500 or 503');
+      if (status !== 403 && status !== 429 && status !== 500 && status !== 503)
+        throw badRequest('"status" must be 403, 429, 500 or 503');
       const retry =
         body.retryAfterSeconds === undefined
           ? {}

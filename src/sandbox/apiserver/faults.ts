@@ -1,7 +1,9 @@
 // Faults the API side of the sandbox injects on command, so clients'
-// recovery paths (relist on 410, backoff on 429/5xx, detection of a silent
-// stream) can be exercised against a server that behaves badly on purpose.
+// recovery paths (relist on 410, backoff on 429/5xx, a kind forbidden by
+// RBAC, detection of a silent stream) can be exercised against a server that
+// behaves badly on purpose.
 import {
+  forbidden,
   internalError,
   serviceUnavailable,
   tooManyRequests,
@@ -11,7 +13,7 @@ import {
 
 export interface FailNextOptions {
   count: number;
-  status: 429 | 500 | 503;
+  status: 403 | 429 | 500 | 503;
   retryAfterSeconds?: number;
 }
 
@@ -95,6 +97,7 @@ export class FaultState implements ApiFaults {
     if (failures === undefined) return undefined;
     failures.count--;
     if (failures.count <= 0) this.failures = undefined;
+    if (failures.status === 403) return forbidden('injected fault: access denied');
     if (failures.status === 429) return tooManyRequests(failures.retryAfterSeconds ?? 1);
     if (failures.status === 503) return serviceUnavailable(failures.retryAfterSeconds);
     return internalError('injected fault');
