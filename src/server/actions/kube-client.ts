@@ -1,11 +1,19 @@
-// A small JSON client for the few Kubernetes calls actions make (a fresh GET
-// of a source object, a create). It goes through client-node's KubeConfig for
-// the server address, TLS material and credentials, and adds what a write path
-// needs: a hard timeout, a cap on the answer's size, and no retries, since a
-// create with generateName that is retried can create a second object.
+// A small JSON client for the few Kubernetes calls actions and sign-in make (a
+// fresh GET of a source object, a create, token and access reviews). It
+// prepares requests as the watch transport does (client-node's KubeConfig for
+// the server address, TLS material and credentials) and adds what a write
+// path needs: a JSON body, a hard timeout, a cap on the answer's size, and no
+// retries, since a create with generateName that is retried can create a
+// second object.
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  BodyTooLargeError,
+  prepareRequest,
+  readCapped,
+  type PreparedRequest,
+} from '../kube/transport';
 
 /** Largest answer read; a Cluster object is a few kilobytes. */
 const maxResponseBytes = 4 * 1024 * 1024;
@@ -44,37 +52,29 @@ export async function kubeRequest(
   kubeConfig: KubeConfig,
   request: KubeRequest,
 ): Promise<KubeResponse> {
-  const url = requestUrl(kubeConfig, request);
-  const options: https.RequestOptions = { method: request.method, headers: {} };
-  await kubeConfig.applyToHTTPSOptions(options);
-  const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
-  if (options.headers !== undefined && !Array.isArray(options.headers)) {
-    Object.assign(headers, options.headers, { accept: 'application/json' });
-  }
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
   if (payload !== undefined) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = Buffer.byteLength(payload);
   }
+  const query = new URLSearchParams(request.query).toString();
+  let prepared: PreparedRequest;
+  try {
+    prepared = await prepareRequest(kubeConfig, {
+      method: request.method,
+      path: query === '' ? request.path : `${request.path}?${query}`,
+      headers,
+    });
+  } catch (error) {
+    throw asTransportError(error);
+  }
+  const { url, options } = prepared;
   return send({
     url,
-    options: { ...options, headers, timeout: request.timeoutMs ?? defaultTimeoutMs },
+    options: { ...options, timeout: request.timeoutMs ?? defaultTimeoutMs },
     payload,
   });
-}
-
-function requestUrl(kubeConfig: KubeConfig, request: KubeRequest): URL {
-  const server = kubeConfig.getCurrentCluster()?.server;
-  if (server === undefined || server === '') {
-    throw new KubeTransportError({
-      message: 'kubeconfig names no cluster server',
-      isTimeout: false,
-    });
-  }
-  const url = new URL(server);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}${request.path}`;
-  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-  return url;
 }
 
 function send(input: {
@@ -84,12 +84,11 @@ function send(input: {
 }): Promise<KubeResponse> {
   const { url, options, payload } = input;
   const transport = url.protocol === 'http:' ? http : https;
-  const requestOptions = url.protocol === 'http:' ? { ...options, agent: undefined } : options;
   return new Promise((resolve, reject) => {
-    const req = transport.request(url, requestOptions, (res) => {
-      collect(res).then(
+    const req = transport.request(url, options, (res) => {
+      readCapped(res, { maxBytes: maxResponseBytes, discard: () => res.destroy() }).then(
         (text) => resolve(toResponse(res, text)),
-        (error: unknown) => reject(error),
+        (error: unknown) => reject(asTransportError(error)),
       );
     });
     req.on('timeout', () => {
@@ -99,26 +98,6 @@ function send(input: {
     });
     req.on('error', (error) => reject(asTransportError(error)));
     req.end(payload);
-  });
-}
-
-function collect(res: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxResponseBytes) {
-        res.destroy();
-        reject(
-          new KubeTransportError({ message: 'Kubernetes API answer too large', isTimeout: false }),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    });
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', (error) => reject(asTransportError(error)));
   });
 }
 
@@ -145,6 +124,13 @@ function parseRetryAfter(value: string | undefined): number | undefined {
 
 function asTransportError(error: unknown): KubeTransportError {
   if (error instanceof KubeTransportError) return error;
+  if (error instanceof BodyTooLargeError) {
+    return new KubeTransportError({
+      message: 'Kubernetes API answer too large',
+      isTimeout: false,
+      cause: error,
+    });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new KubeTransportError({ message, isTimeout: false, cause: error });
 }

@@ -21,20 +21,53 @@ export interface KubeTransport {
   get(path: string, signal: AbortSignal): Promise<KubeResponse>;
 }
 
+/** A request to the kubeconfig's current context: where it goes and how. */
+export interface PreparedRequest {
+  url: URL;
+  options: https.RequestOptions;
+}
+
+/**
+ * The URL of `path` (which may carry a query string) on the current
+ * context's server, and request options with the kubeconfig's credentials,
+ * TLS material and proxy applied. Called per request: exec and token-file
+ * credentials may rotate. Throws when the kubeconfig names no server.
+ */
+export async function prepareRequest(
+  kubeConfig: KubeConfig,
+  request: { method: string; path: string; headers?: http.OutgoingHttpHeaders },
+): Promise<PreparedRequest> {
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (server === undefined || server === '') {
+    throw new Error('kubeconfig names no cluster server');
+  }
+  const url = new URL(server.replace(/\/+$/, '') + request.path);
+  const options: https.RequestOptions = { method: request.method, headers: {} };
+  await kubeConfig.applyToHTTPSOptions(options);
+  // Our headers win over anything the kubeconfig set, except credentials,
+  // which it sets and ours never name.
+  const headers: http.OutgoingHttpHeaders = {};
+  if (options.headers !== undefined && !Array.isArray(options.headers)) {
+    Object.assign(headers, options.headers);
+  }
+  Object.assign(headers, request.headers);
+  options.headers = headers;
+  // A plain-HTTP server (a local proxy) cannot use the HTTPS agent the
+  // kubeconfig's TLS settings produce.
+  if (url.protocol === 'http:') options.agent = undefined;
+  return { url, options };
+}
+
 /** A transport for the kubeconfig's current context. */
 export function kubeTransport(kubeConfig: KubeConfig): KubeTransport {
   return {
     async get(path, signal) {
-      const server = kubeConfig.getCurrentCluster()?.server;
-      if (server === undefined) throw new Error('kubeconfig has no current cluster');
-      const url = new URL(server.replace(/\/+$/, '') + path);
-      const options: https.RequestOptions = {
+      const request = await prepareRequest(kubeConfig, {
         method: 'GET',
-        headers: { Accept: 'application/json' },
-      };
-      // Called per request: exec and token-file credentials may rotate.
-      await kubeConfig.applyToHTTPSOptions(options);
-      return send({ url, options, signal });
+        path,
+        headers: { accept: 'application/json' },
+      });
+      return send({ ...request, signal });
     },
   };
 }
@@ -63,17 +96,36 @@ function send(request: {
   });
 }
 
-/** Reads a whole body as text, failing once it exceeds `maxBytes`. */
-export async function readBody(response: KubeResponse, maxBytes: number): Promise<string> {
+/** A body was larger than the reader allows. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`response body exceeds ${maxBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * Reads a whole body as text, stopping with a BodyTooLargeError (and calling
+ * `discard`, which should drop the connection) once it exceeds `maxBytes`.
+ */
+export async function readCapped(
+  body: AsyncIterable<Buffer>,
+  options: { maxBytes: number; discard: () => void },
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
+  for await (const chunk of body) {
     size += chunk.length;
-    if (size > maxBytes) {
-      response.discard();
-      throw new Error(`response body exceeds ${maxBytes} bytes`);
+    if (size > options.maxBytes) {
+      options.discard();
+      throw new BodyTooLargeError(options.maxBytes);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a whole response body as text, failing once it exceeds `maxBytes`. */
+export function readBody(response: KubeResponse, maxBytes: number): Promise<string> {
+  return readCapped(response.body, { maxBytes, discard: () => response.discard() });
 }
