@@ -134,7 +134,10 @@ export async function startServer(
         routeModules: [
           observability.routes,
           registerMetricsRoutes,
-          registerActionRoutes,
+          (instance, routeDeps) =>
+            registerActionRoutes(instance, routeDeps, {
+              restoreStatus: { stuckAfterMs: config.restoreStuckAfterMs },
+            }),
           ...(options.routeModules ?? []),
         ],
       },

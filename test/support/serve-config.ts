@@ -11,6 +11,7 @@ export function testServeConfig(overrides: Partial<ServeConfig> = {}): ServeConf
     scrapeTimeoutMs: 500,
     scrapeVia: 'proxy',
     isReadOnly: false,
+    restoreStuckAfterMs: 30 * 60_000,
     allowedOrigins: [],
     logLevel: 'silent',
     logFormat: 'json',

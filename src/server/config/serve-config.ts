@@ -76,6 +76,12 @@ export const serveFlags = {
     help: 'PEM bundle trusted for exporters serving HTTPS',
   }),
   'read-only': spec({ schema: boolean, isSwitch: true, help: 'refuse backups and restores' }),
+  'restore-stuck-after': spec({
+    schema: duration,
+    valueName: 'duration',
+    defaultValue: '30m',
+    help: 'time a restore may spend in one phase before its status says it looks stuck',
+  }),
   auth: spec({
     schema: oneOf(['none', 'proxy', 'token']),
     valueName: 'none|proxy|token',
@@ -184,6 +190,8 @@ export interface ServeConfig {
   scrapeVia: 'direct' | 'proxy';
   metricsCaFile?: string;
   isReadOnly: boolean;
+  /** Time in one restore phase after which the restore status calls it stuck. */
+  restoreStuckAfterMs: number;
   allowedOrigins: string[];
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty';
@@ -308,6 +316,12 @@ function checkAuth(values: FlagValues<typeof serveFlags>, listen: ListenAddress)
   };
 }
 
+/** A restore phase shorter than a minute is normal, so a lower limit would only cry wolf. */
+function checkRestoreStuckAfter(ms: number): number {
+  if (ms < 60_000) throw new ConfigError('--restore-stuck-after must be at least 1m');
+  return ms;
+}
+
 /** Builds the server configuration from flag values, or throws a ConfigError. */
 export function toServeConfig(
   values: FlagValues<typeof serveFlags>,
@@ -334,6 +348,7 @@ export function toServeConfig(
     scrapeVia: values['scrape-via'] ?? (isInPod(surroundings) ? 'direct' : 'proxy'),
     metricsCaFile: values['metrics-ca-file'],
     isReadOnly: values['read-only'] ?? false,
+    restoreStuckAfterMs: checkRestoreStuckAfter(values['restore-stuck-after'] ?? 30 * 60_000),
     allowedOrigins: checkOrigins(values['allowed-origins'] ?? []),
     logLevel: values['log-level'] ?? 'info',
     logFormat: values['log-format'] ?? (surroundings.isTTY ? 'pretty' : 'json'),
