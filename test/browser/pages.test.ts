@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchedPage } from './browser';
 import { startDemo, type RunningDemo } from './demo';
 
-const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// Screenshots go to test-results/ so a test run leaves the working tree as
+// it was; DECKHAND_UPDATE_SCREENSHOTS=1 writes them over the ones in docs/.
+const screenshotDir = fileURLToPath(
+  new URL(
+    process.env.DECKHAND_UPDATE_SCREENSHOTS === '1'
+      ? '../../docs/screenshots/'
+      : '../../test-results/screenshots/',
+    import.meta.url,
+  ),
+);
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 interface PageCase {
