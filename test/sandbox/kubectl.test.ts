@@ -247,6 +247,57 @@ describe('kubectl against the sandbox', () => {
     );
   });
 
+  it("enforces the CRDs' CEL rules: a Backup's spec cannot change, a Cluster names one image source", async () => {
+    await sandbox.kubectl(['create', 'namespace', 'rules']);
+    const backup = (clusterName: string) =>
+      [
+        'apiVersion: postgresql.cnpg.io/v1',
+        'kind: Backup',
+        'metadata:',
+        '  name: frozen',
+        'spec:',
+        '  cluster:',
+        `    name: ${clusterName}`,
+      ].join('\n');
+    const created = await sandbox.kubectl(['apply', '-n', 'rules', '-f', '-'], {
+      input: backup('first'),
+    });
+    expect(created.code).toBe(0);
+    const changed = await sandbox.kubectl(['apply', '-n', 'rules', '-f', '-'], {
+      input: backup('second'),
+    });
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(
+      'The Backup "frozen" is invalid: spec: Invalid value: "object": BackupSpec is immutable once set',
+    );
+    // Metadata is not covered by the rule: labelling the Backup still works.
+    const labelled = await sandbox.kubectl(['label', '-n', 'rules', 'backup', 'frozen', 'team=a']);
+    expect(labelled.code).toBe(0);
+
+    const cluster = [
+      'apiVersion: postgresql.cnpg.io/v1',
+      'kind: Cluster',
+      'metadata:',
+      '  name: two-images',
+      'spec:',
+      '  instances: 1',
+      '  imageName: ghcr.io/cloudnative-pg/postgresql:17.6',
+      '  imageCatalogRef:',
+      '    apiGroup: postgresql.cnpg.io',
+      '    kind: ImageCatalog',
+      '    name: catalog',
+      '    major: 17',
+      '  storage:',
+      '    size: 1Gi',
+    ].join('\n');
+    const refused = await sandbox.kubectl(['apply', '-n', 'rules', '-f', '-'], { input: cluster });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'The Cluster "two-images" is invalid: spec: Invalid value: "object": ' +
+        'imageName and imageCatalogRef are mutually exclusive',
+    );
+  });
+
   it('rejects unknown fields, since kubectl asks for strict field validation', async () => {
     await sandbox.kubectl(['create', 'namespace', 'strict']);
     const manifest = [

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import type { Admission, AdmissionResult } from '../store/admission';
 import type { ResourceType } from '../store/types';
 import { builtinSchemas } from './builtin';
+import { checkRules } from './rules';
 import { admitWithSchema, type CrdSchema } from './structural';
 
 interface CrdDocument {
@@ -63,11 +64,12 @@ function schemaFor(
 export function loadAdmission(crdDir: string | undefined): Admission {
   const crdSchemas = crdDir === undefined ? undefined : loadCrdSchemas(crdDir);
   return {
-    admit({ resource, object }): AdmissionResult {
+    admit({ resource, object, oldObject }): AdmissionResult {
       const schema = resource.group === '' ? undefined : schemaFor(resource, crdSchemas);
-      return schema === undefined
-        ? { causes: [], unknownFields: [] }
-        : admitWithSchema(object, schema);
+      if (schema === undefined) return { causes: [], unknownFields: [] };
+      const result = admitWithSchema(object, schema);
+      if (result.causes.length > 0) return result;
+      return { ...result, causes: checkRules(object, schema, oldObject) };
     },
   };
 }

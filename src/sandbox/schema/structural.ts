@@ -8,11 +8,12 @@
 // ("Unsupported value", "Required value", "in body should match"), which ajv's
 // errors would need translating into anyway.
 //
-// Not evaluated: CEL rules (x-kubernetes-validations, e.g. the immutability of
-// a Backup's spec), anyOf/oneOf/allOf combinations other than int-or-string,
-// and string formats.
+// CEL rules (x-kubernetes-validations) are checked afterwards, in rules.ts.
+// Not evaluated: anyOf/oneOf/allOf combinations other than int-or-string, and
+// string formats.
 import type { AdmissionResult } from '../store/admission';
 import type { StatusCause } from '../store/errors';
+import type { ValidationRule } from './rules';
 
 export interface CrdSchema {
   type?: string;
@@ -37,6 +38,7 @@ export interface CrdSchema {
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-embedded-resource'?: boolean;
+  'x-kubernetes-validations'?: ValidationRule[];
 }
 
 type JsonObject = Record<string, unknown>;

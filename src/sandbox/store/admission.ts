@@ -16,6 +16,8 @@ export interface Admission {
     resource: ResourceType;
     object: KubeObject;
     operation: 'create' | 'update';
+    /** The stored object an update replaces, for transition rules. */
+    oldObject?: KubeObject;
   }): AdmissionResult;
 }
 

@@ -192,7 +192,7 @@ class MemoryStore implements ObjectStore {
     }
 
     const object = mergeForUpdate({ resource, existing, incoming, options });
-    this.admit({ resource, object, operation: 'update', options });
+    this.admit({ resource, object, operation: 'update', options, oldObject: existing });
     if (specPart(object) !== specPart(existing)) {
       object.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     }
@@ -242,9 +242,15 @@ class MemoryStore implements ObjectStore {
     object: KubeObject;
     operation: 'create' | 'update';
     options: WriteOptions;
+    oldObject?: KubeObject;
   }): void {
-    const { resource, object, operation, options } = input;
-    const { causes, unknownFields } = this.admission.admit({ resource, object, operation });
+    const { resource, object, operation, options, oldObject } = input;
+    const { causes, unknownFields } = this.admission.admit({
+      resource,
+      object,
+      operation,
+      ...(oldObject === undefined ? {} : { oldObject }),
+    });
     const unknown = unknownFields.map((field) => `unknown field "${field}"`);
     if (unknown.length > 0 && options.fieldValidation === 'Strict') {
       throw badRequest(
