@@ -104,6 +104,22 @@ describe('kubectl against the sandbox', () => {
     expect(listed.stdout).toMatch(
       /pg-backup-example\s+\S+\s+cluster-example-with-backup\s+barmanObjectStore\s+completed/,
     );
+
+    // The operator's events, as kubectl shows them under the objects.
+    const events = await kubectl(t, ['get', 'events', '--sort-by=.lastTimestamp']);
+    expect(events.stdout).toMatch(
+      /Normal\s+Starting\s+backup\/pg-backup-example\s+Starting backup for cluster cluster-example-with-backup/,
+    );
+    expect(events.stdout).toMatch(
+      /Normal\s+Completed\s+backup\/pg-backup-example\s+Backup completed/,
+    );
+    expect(events.stdout).toMatch(
+      /Normal\s+CreatingInstance\s+cluster\/cluster-example-with-backup\s+Primary instance \(initdb\)/,
+    );
+    const described = await kubectl(t, ['describe', 'backup', 'pg-backup-example']);
+    expect(described.stdout).toMatch(
+      /Events:[\s\S]*Normal\s+Completed\s+\S+\s+cloudnative-pg\s+Backup completed/,
+    );
   });
 
   it("shows a backup of a cluster without backup configuration failing with CNPG's text", async () => {

@@ -80,6 +80,10 @@ function cell(value: unknown, type: string, now: Date): Cell {
   return JSON.stringify(value);
 }
 
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 function column(
   name: string,
   type: string,
@@ -138,7 +142,6 @@ function podColumns(): Column[] {
 }
 
 function claimColumns(): Column[] {
-  const text = (value: unknown): Cell => (typeof value === 'string' ? value : '');
   return [
     nameColumn,
     column('Status', 'string', (object) => text(object.status?.phase)),
@@ -160,6 +163,27 @@ function claimColumns(): Column[] {
     }),
     column('StorageClass', 'string', (object) => text(object.spec?.storageClassName)),
     ageColumn,
+  ];
+}
+
+/** The apiserver's columns for Events; the name is only shown with `-o wide`. */
+function eventColumns(): Column[] {
+  const involved = (object: KubeObject): Record<string, unknown> =>
+    typeof object.involvedObject === 'object' && object.involvedObject !== null
+      ? (object.involvedObject as Record<string, unknown>)
+      : {};
+  const lastSeen = (object: KubeObject): unknown =>
+    object.lastTimestamp ?? object.eventTime ?? object.metadata.creationTimestamp;
+  return [
+    column('Last Seen', 'string', (object, now) => age(lastSeen(object), now)),
+    column('Type', 'string', (object) => text(object.type)),
+    column('Reason', 'string', (object) => text(object.reason)),
+    column('Object', 'string', (object) => {
+      const target = involved(object);
+      return `${text(target.kind).toLowerCase()}/${text(target.name)}`;
+    }),
+    column('Message', 'string', (object) => text(object.message)),
+    column('Name', 'string', (object) => object.metadata.name, { format: 'name', priority: 1 }),
   ];
 }
 
@@ -185,6 +209,7 @@ function columnsFor(resource: ResourceType): Column[] {
   if (resource.group === '' && resource.resource === 'pods') return podColumns();
   if (resource.group === '' && resource.resource === 'persistentvolumeclaims')
     return claimColumns();
+  if (resource.group === '' && resource.resource === 'events') return eventColumns();
   if (resource.group === '' && resource.resource === 'namespaces') {
     return [
       nameColumn,

@@ -123,6 +123,12 @@ function start(
     },
   });
   recordBackupStarted(ctx, cluster);
+  ctx.events.record({
+    object: backup,
+    type: 'Normal',
+    reason: 'Starting',
+    message: `Starting backup for cluster ${cluster.metadata.name}`,
+  });
 }
 
 function destinationFields(
@@ -185,7 +191,15 @@ function complete(
       ...walRange({ cluster, startedAt }),
     },
   });
-  if (updated !== undefined) recordBackupCompleted(ctx, { cluster, backup: updated });
+  if (updated !== undefined) {
+    recordBackupCompleted(ctx, { cluster, backup: updated });
+    ctx.events.record({
+      object: updated,
+      type: 'Normal',
+      reason: 'Completed',
+      message: 'Backup completed',
+    });
+  }
   ctx.logger.info(
     { namespace: backup.metadata.namespace, backup: backup.metadata.name },
     'backup completed',

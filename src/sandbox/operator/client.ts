@@ -13,6 +13,8 @@ export interface Resources {
   pvcs: ResourceType | undefined;
   /** Absent when the Barman Cloud CRD is not installed. */
   objectStores: ResourceType | undefined;
+  /** Absent when the store serves no Events. */
+  events: ResourceType | undefined;
 }
 
 export function lookupResources(store: ObjectStore): Resources {
@@ -28,6 +30,7 @@ export function lookupResources(store: ObjectStore): Resources {
     pods: require('', 'pods'),
     pvcs: store.resourceFor('', 'persistentvolumeclaims'),
     objectStores: store.resourceFor('barmancloud.cnpg.io', 'objectstores'),
+    events: store.resourceFor('', 'events'),
   };
 }
 

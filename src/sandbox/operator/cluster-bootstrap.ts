@@ -3,6 +3,7 @@
 // Initialized True. Each call performs at most one step and says whether it did.
 import type { KubeObject } from '../store/types';
 import { archivingFailing, conditions, phase, rfc3339 } from './cnpg';
+import { record } from './client';
 import { emptyArchiveError } from './archive';
 import type { OperatorContext } from './context';
 import { clusterKey } from './context';
@@ -21,6 +22,13 @@ export function bootstrapStep(ctx: OperatorContext, cluster: KubeObject): boolea
   const primary = ctx.index.podsOf(clusterKey(cluster)).get(primaryName);
   if (primary === undefined) {
     if (!isReadyToCreatePrimary(ctx, cluster)) return false;
+    const isRecovery = record(record(cluster.spec?.bootstrap)?.recovery) !== undefined;
+    ctx.events.record({
+      object: cluster,
+      type: 'Normal',
+      reason: 'CreatingInstance',
+      message: isRecovery ? 'Primary instance (from backup)' : 'Primary instance (initdb)',
+    });
     createInstance(ctx, { cluster, podName: primaryName, role: 'primary' });
     updateClusterStatus(ctx, {
       cluster,

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { KubeObject, ObjectStore } from '../store/types';
 import type { Resources } from './client';
+import type { EventRecorder } from './events';
 import type { InstanceIndex } from './index-cache';
 import type { PodIpAllocator } from './pod-ips';
 
@@ -20,6 +21,7 @@ export interface OperatorContext {
   enqueueBackup: (key: string, delayMs?: number) => void;
   /** Clusters whose bootstrap waits for a Backup to exist or complete; woken by backup changes. */
   waitingForBackup: Set<string>;
+  events: EventRecorder;
 }
 
 export function clusterKey(object: KubeObject): string {

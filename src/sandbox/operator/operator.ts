@@ -10,6 +10,7 @@ import { bootstrapStep } from './cluster-bootstrap';
 import { maintainStep } from './cluster-maintain';
 import { findCondition } from './cnpg';
 import { clusterKey, splitKey, type OperatorContext } from './context';
+import { EventRecorder } from './events';
 import { InstanceIndex } from './index-cache';
 import { PodIpAllocator } from './pod-ips';
 import { WorkQueue } from './queue';
@@ -38,18 +39,21 @@ export function startOperator(options: OperatorOptions): Operator {
   const pacing = new Map<string, number>();
   const scheduleGenerations = new Map<string, number>();
 
+  const resources = lookupResources(options.store);
+  const now = () => new Date();
   const ctx: OperatorContext = {
     store: options.store,
-    resources: lookupResources(options.store),
+    resources,
     logger,
     stepMs: baseStepMs / speed,
     retryMs: baseRetryMs / speed,
     ips: options.ips ?? new PodIpAllocator(),
     index: new InstanceIndex(),
-    now: () => new Date(),
+    now,
     enqueueCluster: (key, delayMs) => clusters.add(key, delayMs),
     enqueueBackup: (key, delayMs) => backups.add(key, delayMs),
     waitingForBackup: new Set(),
+    events: new EventRecorder({ store: options.store, resource: resources.events, now }),
   };
 
   const paced = (kind: string, key: string, step: () => boolean): void => {

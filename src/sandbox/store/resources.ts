@@ -83,6 +83,17 @@ export const builtinResources: ResourceType[] = [
     hasStatus: true,
   },
   {
+    group: '',
+    version: 'v1',
+    resource: 'events',
+    kind: 'Event',
+    listKind: 'EventList',
+    singular: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+    hasStatus: false,
+  },
+  {
     group: 'postgresql.cnpg.io',
     version: 'v1',
     resource: 'clusters',

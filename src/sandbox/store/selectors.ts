@@ -128,6 +128,19 @@ const supportedFields: Record<string, readonly string[]> = {
     'status.nominatedNodeName',
   ],
   namespaces: ['status.phase'],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
 };
 
 function readPath(object: KubeObject, path: string): string {

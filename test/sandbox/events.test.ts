@@ -1,0 +1,41 @@
+// The operator's event recorder: events shaped as CNPG's EventRecorder writes
+// them, forgotten after an hour as the apiserver forgets them.
+import { describe, expect, it } from 'vitest';
+import { EventRecorder } from '../../src/sandbox/operator/events';
+import { createObjectStore } from '../../src/sandbox/store/memory';
+
+describe('the event recorder', () => {
+  it('records an event on the object and forgets it once it is an hour old', () => {
+    const store = createObjectStore();
+    const events = store.resourceFor('', 'events');
+    const namespaces = store.resourceFor('', 'namespaces');
+    if (events === undefined || namespaces === undefined) throw new Error('no events resource');
+    store.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'db' } });
+    let now = new Date('2026-12-03T10:00:00Z');
+    const recorder = new EventRecorder({ store, resource: events, now: () => now });
+    const backup = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Backup',
+      metadata: { name: 'nightly', namespace: 'db', uid: 'u-1', resourceVersion: '7' },
+    };
+
+    recorder.record({ object: backup, type: 'Normal', reason: 'Starting', message: 'go' });
+    const [first] = store.list(events, { namespace: 'db' }).items;
+    expect(first).toMatchObject({
+      involvedObject: { kind: 'Backup', name: 'nightly', namespace: 'db', uid: 'u-1' },
+      reason: 'Starting',
+      message: 'go',
+      type: 'Normal',
+      source: { component: 'cloudnative-pg' },
+      count: 1,
+      firstTimestamp: '2026-12-03T10:00:00Z',
+    });
+    expect(first?.metadata.name).toMatch(/^nightly\.[0-9a-f]{16}$/);
+
+    now = new Date('2026-12-03T11:00:01Z');
+    recorder.record({ object: backup, type: 'Normal', reason: 'Completed', message: 'done' });
+    expect(store.list(events, { namespace: 'db' }).items.map((event) => event.reason)).toEqual([
+      'Completed',
+    ]);
+  });
+});
