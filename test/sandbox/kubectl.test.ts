@@ -298,6 +298,43 @@ describe('kubectl against the sandbox', () => {
     );
   });
 
+  it('applies server-side, removing only fields the same manager applied before', async () => {
+    await sandbox.kubectl(['create', 'namespace', 'ssa']);
+    const manifest = (instances: number, labels: string[]) =>
+      [
+        'apiVersion: postgresql.cnpg.io/v1',
+        'kind: Cluster',
+        'metadata:',
+        '  name: applied',
+        '  labels:',
+        ...labels.map((label) => `    ${label}`),
+        'spec:',
+        `  instances: ${instances}`,
+        '  storage:',
+        '    size: 1Gi',
+      ].join('\n');
+    const first = await sandbox.kubectl(['apply', '--server-side', '-n', 'ssa', '-f', '-'], {
+      input: manifest(1, ['team: a', 'tier: gold']),
+    });
+    expect(first.stdout.trim()).toBe('cluster.postgresql.cnpg.io/applied serverside-applied');
+    await sandbox.kubectl(['label', '-n', 'ssa', 'cluster', 'applied', 'owner=ops']);
+
+    const second = await sandbox.kubectl(['apply', '--server-side', '-n', 'ssa', '-f', '-'], {
+      input: manifest(3, ['team: a']),
+    });
+    expect(second.code).toBe(0);
+    const shown = await sandbox.kubectl([
+      'get',
+      '-n',
+      'ssa',
+      'cluster',
+      'applied',
+      '-o',
+      'jsonpath={.metadata.labels} {.spec.instances} {.metadata.managedFields[0].manager}/{.metadata.managedFields[0].operation}',
+    ]);
+    expect(shown.stdout).toBe('{"owner":"ops","team":"a"} 3 kubectl/Apply');
+  });
+
   it('rejects unknown fields, since kubectl asks for strict field validation', async () => {
     await sandbox.kubectl(['create', 'namespace', 'strict']);
     const manifest = [

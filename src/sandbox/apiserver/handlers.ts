@@ -1,5 +1,6 @@
 // Verbs on resources: list, watch, get, create, update, patch, delete.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
 import {
   ApiError,
   badRequest,
@@ -10,6 +11,7 @@ import {
 } from '../store/errors';
 import { apiVersionOf } from '../store/resources';
 import type { KubeObject, ListOptions, ObjectStore, WriteOptions } from '../store/types';
+import { applyConfiguration, applyManager } from './apply';
 import { mediaType, parseJson, readBody, sendJson, wantsTable } from './http';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
@@ -39,6 +41,7 @@ interface Call {
 }
 
 const patchTypes = ['application/json-patch+json', 'application/merge-patch+json'];
+const applyPatchType = 'application/apply-patch+yaml';
 
 function includeObject(url: URL): 'None' | 'Metadata' | 'Object' {
   const value = url.searchParams.get('includeObject');
@@ -173,10 +176,11 @@ async function patch(
   target: ResourceTarget & { name: string },
 ): Promise<void> {
   const type = mediaType(call.req.headers['content-type']);
+  if (type === applyPatchType) return apply(context, call, target);
   const isBuiltin = target.resource.group === '';
   const accepted = isBuiltin
-    ? [...patchTypes, 'application/strategic-merge-patch+json']
-    : patchTypes;
+    ? [...patchTypes, 'application/strategic-merge-patch+json', applyPatchType]
+    : [...patchTypes, applyPatchType];
   if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
 
   const document = parseJson(await readBody(call.req));
@@ -206,6 +210,52 @@ async function patch(
   }
   checkKind(call, object);
   const options = writeOptions(call);
+  sendWritten(call, 200, {
+    object: context.store.update(target.resource, object, options),
+    options,
+  });
+}
+
+/** Server-side apply: creates the object when missing, else merges the configuration (see apply.ts). */
+async function apply(
+  context: HandlerContext,
+  call: Call,
+  target: ResourceTarget & { name: string },
+): Promise<void> {
+  const manager = applyManager(call.url);
+  let document: unknown;
+  try {
+    document = parseYaml((await readBody(call.req)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw badRequest(`error decoding YAML: ${error instanceof Error ? error.message : 'invalid'}`);
+  }
+  if (!isObject(document)) throw badRequest('the applied configuration must be an object');
+  const metadata = isObject(document.metadata) ? document.metadata : {};
+  if (metadata.name !== undefined && metadata.name !== target.name) {
+    throw badRequest(
+      `the name of the object (${String(metadata.name)}) does not match the name on the URL (${target.name})`,
+    );
+  }
+  checkKind(call, { ...document, metadata: { name: target.name } } as KubeObject);
+  const current = context.store.get(target.resource, target.namespace, target.name);
+  const object = applyConfiguration({
+    existing: current,
+    applied: document,
+    manager,
+    now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  });
+  object.metadata.name = target.name;
+  if (target.namespace !== undefined) object.metadata.namespace = target.namespace;
+  const options = writeOptions(call);
+  if (current === undefined) {
+    if (target.resource.hasStatus) delete object.status;
+    sendWritten(call, 201, {
+      object: context.store.create(target.resource, object, options),
+      options,
+    });
+    return;
+  }
   sendWritten(call, 200, {
     object: context.store.update(target.resource, object, options),
     options,
