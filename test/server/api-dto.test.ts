@@ -3,7 +3,7 @@ import {
   clusterStateHealth,
   judgeClusterState,
   recoverabilityWindow,
-} from '../../src/server/api/cluster-state';
+} from '../../src/server/store/cluster-state';
 import {
   toBackupSummary,
   toClusterDetail,
@@ -150,6 +150,7 @@ describe('cluster state health', () => {
       reasons: [
         'cluster phase is "Failing over"',
         'no instance is ready',
+        'the Ready condition is not True',
         'continuous WAL archiving is failing',
         'the last backup failed',
       ],

@@ -10,7 +10,7 @@ import {
   pluginRecoverability,
   recoverabilityByMethod,
   recoverabilityWindow,
-} from '../api/cluster-state';
+} from '../store/cluster-state';
 import type { BackupProjection, ClusterProjection, StoreReader } from '../store/types';
 import { clusterNotFound } from './errors';
 import { timeOf } from './rfc3339';

@@ -21,7 +21,7 @@ import {
   isArchivingFailing,
   recoverabilityWindow,
   worseHealth,
-} from './cluster-state';
+} from '../store/cluster-state';
 
 interface SummaryOptions {
   /** Lets plugin-backed clusters report the ObjectStore's recoverability window. */

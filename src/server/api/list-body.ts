@@ -8,7 +8,7 @@ import type { ClusterListItem } from '../../contract/api';
 import type { ClusterHealthSummary, MetricsReader } from '../metrics/types';
 import type { ClusterProjection, StoreChange, StoreReader } from '../store/types';
 import { SerializedJson } from './cache';
-import { walArchiverPlugin } from './cluster-state';
+import { walArchiverPlugin } from '../store/cluster-state';
 import { toClusterListItem } from './dto';
 
 /** A row's JSON with the inputs it was built from besides the projection. */

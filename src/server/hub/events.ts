@@ -8,7 +8,7 @@
 // Cloud ObjectStore change moves the recoverability window of the clusters
 // archiving into it, so it becomes a `cluster` hint for each of them.
 import type { EventKind, StoreChangedEvent } from '../../contract/api';
-import { walArchiverPlugin } from '../api/cluster-state';
+import { walArchiverPlugin } from '../store/cluster-state';
 import type { StoreChange, StoreReader } from '../store/types';
 
 type ChangeHint = Omit<StoreChangedEvent, 'type' | 'occurredAt'>;

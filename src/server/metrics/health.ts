@@ -1,7 +1,7 @@
 // Health verdicts: per instance from its scraped numbers, per cluster from the
 // instances and the Cluster's own state. docs/metrics.md explains every rule.
 import type { Health, HealthThresholds } from '../../contract/api';
-import { worstHealth } from '../api/cluster-state';
+import { worstHealth } from '../store/cluster-state';
 import type { InstanceReading } from './readings';
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {

@@ -4,7 +4,7 @@
 // and their field names are listed in `unreportedMetrics`.
 import type { HealthThresholds, InstanceMetrics, PodStatus } from '../../contract/api';
 import type { ClusterProjection, PodProjection, StoreReader } from '../store/types';
-import { judgeClusterState } from '../api/cluster-state';
+import { judgeClusterState } from '../store/cluster-state';
 import { judgeCluster, judgeInstance } from './health';
 import type { InstanceReading } from './readings';
 import type { TargetSpec } from './targets';

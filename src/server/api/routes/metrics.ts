@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClusterMetricsResponse } from '../../../contract/api';
 import { ResponseCache } from '../cache';
-import { clusterStateHealth, worseHealth } from '../cluster-state';
+import { clusterStateHealth, worseHealth } from '../../store/cluster-state';
 import type { ApiDeps } from '../deps';
 import { toClusterSummary } from '../dto';
 import { clusterNotFound } from '../errors';

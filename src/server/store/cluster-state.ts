@@ -1,9 +1,11 @@
 // What a Cluster's CNPG status says about its state: health verdict, backup
-// configuration and recoverability window. Derived from conditions and status
-// fields, never from words in the phase text (phases are display strings).
-// Optional fields may hold undefined: JSON serialization leaves them out.
+// configuration and recoverability window, shared by the API, the metrics
+// cache and the live-update hub. Derived from conditions and status fields;
+// a phase is only ever compared whole with CNPG's own phase strings, never
+// searched for words (phases are display strings). Optional fields may hold
+// undefined: JSON serialization leaves them out.
 import type { BackupMethod, Health, RecoverabilityWindow } from '../../contract/api';
-import type { ClusterProjection, StoreReader } from '../store/types';
+import type { ClusterProjection, StoreReader } from './types';
 
 /** The Barman Cloud plugin's name in `spec.plugins` and `pluginConfiguration`. */
 export const barmanCloudPluginName = 'barman-cloud.cloudnative-pg.io';
@@ -98,7 +100,7 @@ export function judgeClusterState(cluster: ClusterProjection): ClusterStateVerdi
       `${cluster.readyInstances} of ${cluster.desiredInstances} instances are ready`,
     ]);
   }
-  if (cluster.phase === HEALTHY_PHASE && condition(cluster, 'Ready')?.status !== 'True') {
+  if (condition(cluster, 'Ready')?.status !== 'True') {
     verdicts.push(['warning', 'the Ready condition is not True']);
   }
   if (isArchivingFailing(cluster)) {
