@@ -371,14 +371,14 @@ describe('errors as Status objects', () => {
       'UnsupportedMediaType',
     ],
     [
-      'a server-side apply patch',
+      'a server-side apply patch without a field manager',
       () =>
         send('PATCH', `${clustersPath}/stale`, {
           body: {},
           contentType: 'application/apply-patch+yaml',
         }),
-      415,
-      'UnsupportedMediaType',
+      400,
+      'BadRequest',
     ],
     [
       'an unknown body type',

@@ -69,7 +69,7 @@ export function loadAdmission(crdDir: string | undefined): Admission {
       if (schema === undefined) return { causes: [], unknownFields: [] };
       const result = admitWithSchema(object, schema);
       if (result.causes.length > 0) return result;
-      return { ...result, causes: checkRules(object, schema, oldObject) };
+      return { ...result, causes: checkRules({ object, schema, old: oldObject }) };
     },
   };
 }

@@ -27,13 +27,14 @@ const schema: RuleSchema = {
 };
 
 const messages = (spec: unknown, oldSpec?: unknown) =>
-  checkRules(
-    { apiVersion: 'x/v1', kind: 'X', metadata: {}, spec },
+  checkRules({
+    object: { apiVersion: 'x/v1', kind: 'X', metadata: {}, spec },
     schema,
-    oldSpec === undefined
-      ? undefined
-      : { apiVersion: 'x/v1', kind: 'X', metadata: {}, spec: oldSpec },
-  ).map((cause) => `${cause.field}: ${cause.message}`);
+    old:
+      oldSpec === undefined
+        ? undefined
+        : { apiVersion: 'x/v1', kind: 'X', metadata: {}, spec: oldSpec },
+  }).map((cause) => `${cause.field}: ${cause.message}`);
 
 describe('CEL validation rules', () => {
   it('checks rules on create, naming the field and the message or the rule', () => {
@@ -56,6 +57,26 @@ describe('CEL validation rules', () => {
   it('does not check again a value that did not change (ratcheting)', () => {
     // Stored before the rule existed; an update that leaves spec alone passes.
     expect(messages({ a: 1, b: 2 }, { a: 1, b: 2 })).toEqual([]);
+  });
+
+  it("fails a rule that cannot be evaluated on the object, with the evaluator's reason", () => {
+    const localeSchema: RuleSchema = {
+      properties: {
+        spec: {
+          'x-kubernetes-validations': [
+            { rule: "!has(self.icuLocale) || self.localeProvider == 'icu'", message: 'icu only' },
+          ],
+        },
+      },
+    };
+    const causes = checkRules({
+      object: { apiVersion: 'x/v1', kind: 'X', metadata: {}, spec: { icuLocale: 'en' } },
+      schema: localeSchema,
+    });
+    expect(causes.map((cause) => cause.message)).toEqual([
+      'Invalid value: "object": No such key: localeProvider evaluating rule: ' +
+        "!has(self.icuLocale) || self.localeProvider == 'icu'",
+    ]);
   });
 
   it('compiles every rule of the CNPG and Barman Cloud CRDs', () => {

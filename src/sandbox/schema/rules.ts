@@ -12,11 +12,14 @@
 //   still be changed elsewhere;
 // - a failed rule gives `Invalid value: "<type>": <message>` on its field,
 //   `failed rule: <rule>` when the rule has no message.
+// - a rule that fails at run time (such as reading a field that is absent
+//   without `has()`) fails validation, reported with the evaluator's error.
 // List items are checked without an old value (the apiserver correlates
-// them only for map-type lists). A rule the evaluator cannot compile or run
-// is skipped rather than refusing objects the real server would accept; the
-// tests compile every rule of the CNPG CRDs.
-import { parse } from '@marcbachmann/cel-js';
+// them only for map-type lists). A rule the evaluator cannot compile is
+// skipped rather than refusing objects the real server would accept; the
+// tests compile every rule of the CNPG CRDs, so this only concerns CRDs
+// given with --crd-dir.
+import { EvaluationError, parse, type ParseResult } from '@marcbachmann/cel-js';
 import type { StatusCause } from '../store/errors';
 
 export interface ValidationRule {
@@ -33,17 +36,16 @@ export interface RuleSchema {
   'x-kubernetes-validations'?: ValidationRule[];
 }
 
-type Program = (context: Record<string, unknown>) => unknown;
 type JsonObject = Record<string, unknown>;
 
-const programs = new Map<string, Program | null>();
+const programs = new Map<string, ParseResult | null>();
 
 /** The compiled rule, or null when the evaluator cannot read it. */
-export function compileRule(rule: string): Program | null {
+export function compileRule(rule: string): ParseResult | null {
   let program = programs.get(rule);
   if (program === undefined) {
     try {
-      program = parse(rule) as Program;
+      program = parse(rule);
     } catch {
       program = null;
     }
@@ -76,12 +78,15 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-/** Whether the rule holds; a rule that cannot be evaluated counts as holding. */
-function holds(program: Program, context: Record<string, unknown>): boolean {
+/** Why the rule does not hold on `context`, or undefined when it holds. */
+function failure(program: ParseResult, rule: ValidationRule, context: Record<string, unknown>) {
   try {
-    return program(context) !== false;
-  } catch {
-    return true;
+    if (program(context) !== false) return undefined;
+    return rule.message ?? `failed rule: ${rule.rule}`;
+  } catch (error) {
+    if (!(error instanceof EvaluationError)) throw error;
+    const reason = error.message.split('\n', 1)[0] ?? 'evaluation error';
+    return `${reason} evaluating rule: ${rule.rule}`;
   }
 }
 
@@ -99,12 +104,12 @@ function checkNode(input: {
     const program = compileRule(validation.rule);
     if (program === null) continue;
     const context = isTransition ? { self: value, oldSelf: old } : { self: value };
-    if (holds(program, context)) continue;
-    const field = `${path}${validation.fieldPath ?? ''}`;
+    const why = failure(program, validation, context);
+    if (why === undefined) continue;
     causes.push({
       reason: 'FieldValueInvalid',
-      field,
-      message: `Invalid value: "${typeName(value)}": ${validation.message ?? `failed rule: ${validation.rule}`}`,
+      field: `${path}${validation.fieldPath ?? ''}`,
+      message: `Invalid value: "${typeName(value)}": ${why}`,
     });
   }
 }
@@ -147,11 +152,13 @@ function walk(input: {
  * given). Checks the top-level fields other than apiVersion, kind and
  * metadata, like the rest of schema admission.
  */
-export function checkRules(
-  object: JsonObject,
-  schema: RuleSchema,
-  old?: JsonObject,
-): StatusCause[] {
+export function checkRules(input: {
+  object: JsonObject;
+  schema: RuleSchema;
+  /** The stored object, on update. */
+  old?: JsonObject | undefined;
+}): StatusCause[] {
+  const { object, schema, old } = input;
   const causes: StatusCause[] = [];
   checkNode({ causes, path: '', value: object, old, schema });
   for (const [key, value] of Object.entries(object)) {
