@@ -1,5 +1,6 @@
 // The operator's event recorder: events shaped as CNPG's EventRecorder writes
 // them, forgotten after an hour as the apiserver forgets them.
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { EventRecorder } from '../../src/sandbox/operator/events';
 import { createObjectStore } from '../../src/sandbox/store/memory';
@@ -12,7 +13,12 @@ describe('the event recorder', () => {
     if (events === undefined || namespaces === undefined) throw new Error('no events resource');
     store.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'db' } });
     let now = new Date('2026-12-03T10:00:00Z');
-    const recorder = new EventRecorder({ store, resource: events, now: () => now });
+    const recorder = new EventRecorder({
+      store,
+      resource: events,
+      now: () => now,
+      logger: pino({ level: 'silent' }),
+    });
     const backup = {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Backup',
@@ -31,6 +37,16 @@ describe('the event recorder', () => {
       firstTimestamp: '2026-12-03T10:00:00Z',
     });
     expect(first?.metadata.name).toMatch(/^nightly\.[0-9a-f]{16}$/);
+    const selected = (fieldSelector: string) =>
+      store.list(events, { namespace: 'db', fieldSelector }).items.length;
+    expect(selected('source=cloudnative-pg,involvedObject.kind=Backup')).toBe(1);
+    expect(selected('source=kubelet')).toBe(0);
+
+    // Recording is best effort: an event for a namespace that is gone is dropped.
+    const elsewhere = { ...backup, metadata: { ...backup.metadata, namespace: 'gone' } };
+    expect(() =>
+      recorder.record({ object: elsewhere, type: 'Normal', reason: 'Starting', message: 'x' }),
+    ).not.toThrow();
 
     now = new Date('2026-12-03T11:00:01Z');
     recorder.record({ object: backup, type: 'Normal', reason: 'Completed', message: 'done' });

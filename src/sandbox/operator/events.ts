@@ -2,9 +2,12 @@
 // `cloudnative-pg`), so `kubectl describe` and `kubectl get events` show what
 // the operator did. Only events whose reason and text match CNPG's code are
 // recorded. Like the apiserver, which forgets events after an hour, the
-// recorder deletes its events once they are an hour old, and keeps at most
-// a bounded number so a long-running demo does not grow without end.
+// recorder deletes its events that are more than an hour old (checked each
+// time it records one), and keeps at most a bounded number so a
+// long-running demo does not grow without end. Recording is best effort, as
+// in client-go: a failed write is logged and the operator carries on.
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import { ApiError } from '../store/errors';
 import type { KubeObject, ObjectStore, ResourceType } from '../store/types';
 import { rfc3339 } from './cnpg';
@@ -28,18 +31,35 @@ export class EventRecorder {
       /** Absent when the store serves no Events. */
       resource: ResourceType | undefined;
       now: () => Date;
+      logger: Logger;
     },
   ) {}
 
   record(input: EventInput): void {
-    const { store, resource } = this.options;
+    const { resource } = this.options;
     if (resource === undefined) return;
     const { object } = input;
     const namespace = object.metadata.namespace ?? 'default';
     const now = this.options.now();
     const stamp = rfc3339(now);
     const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
-    store.create(resource, {
+    try {
+      this.create(resource, { name, namespace, stamp, input });
+    } catch (error) {
+      this.options.logger.debug({ err: error, reason: input.reason }, 'could not record an event');
+      return;
+    }
+    this.recorded.push({ namespace, name, at: now.getTime() });
+    this.forgetOld(now.getTime());
+  }
+
+  private create(
+    resource: ResourceType,
+    event: { name: string; namespace: string; stamp: string; input: EventInput },
+  ): void {
+    const { name, namespace, stamp, input } = event;
+    const { object } = input;
+    this.options.store.create(resource, {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },
@@ -61,8 +81,6 @@ export class EventRecorder {
       lastTimestamp: stamp,
       count: 1,
     });
-    this.recorded.push({ namespace, name, at: now.getTime() });
-    this.forgetOld(now.getTime());
   }
 
   private forgetOld(now: number): void {

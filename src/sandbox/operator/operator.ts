@@ -53,7 +53,7 @@ export function startOperator(options: OperatorOptions): Operator {
     enqueueCluster: (key, delayMs) => clusters.add(key, delayMs),
     enqueueBackup: (key, delayMs) => backups.add(key, delayMs),
     waitingForBackup: new Set(),
-    events: new EventRecorder({ store: options.store, resource: resources.events, now }),
+    events: new EventRecorder({ store: options.store, resource: resources.events, now, logger }),
   };
 
   const paced = (kind: string, key: string, step: () => boolean): void => {

@@ -143,9 +143,12 @@ const supportedFields: Record<string, readonly string[]> = {
   ],
 };
 
+/** Selector fields that name another path of the object, as the apiserver maps them. */
+const fieldAliases: Record<string, string> = { source: 'source.component' };
+
 function readPath(object: KubeObject, path: string): string {
   let current: unknown = object;
-  for (const segment of path.split('.')) {
+  for (const segment of (fieldAliases[path] ?? path).split('.')) {
     if (current === null || typeof current !== 'object') return '';
     current = (current as Record<string, unknown>)[segment];
   }
