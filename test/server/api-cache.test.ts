@@ -41,20 +41,25 @@ describe('ResponseCache', () => {
   it('drops the least recently used bodies once they pass the byte bound, never the newest', () => {
     const cache = new ResponseCache({ maxBytes: 250 });
     const body = (size: number) => () => ({ pad: 'x'.repeat(size) });
+    const bytes = JSON.stringify({ pad: 'x'.repeat(90) }).length;
     cache.lookup({ key: 'a', revision: '1', build: body(90) });
     cache.lookup({ key: 'b', revision: '1', build: body(90) });
-    expect(cache.size).toBe(2);
+    // Reading `a` makes `b` the least recently used.
+    cache.lookup({ key: 'a', revision: '1', build: body(90) });
     cache.lookup({ key: 'c', revision: '1', build: body(90) });
     expect(cache.size).toBe(2);
-    expect(cache.heldBytes).toBeLessThanOrEqual(250);
-    let rebuilt = false;
-    cache.lookup({ key: 'c', revision: '1', build: () => ((rebuilt = true), {}) });
-    expect(rebuilt).toBe(false);
+    expect(cache.heldBytes).toBe(2 * bytes);
+    const rebuilt: string[] = [];
+    for (const key of ['a', 'c', 'b']) {
+      cache.lookup({ key, revision: '1', build: () => (rebuilt.push(key), {}) });
+    }
+    expect(rebuilt).toEqual(['b']);
+    let rebuiltHuge = false;
 
     cache.lookup({ key: 'huge', revision: '1', build: body(1000) });
     expect(cache.size).toBe(1);
-    cache.lookup({ key: 'huge', revision: '1', build: () => ((rebuilt = true), {}) });
-    expect(rebuilt).toBe(false);
+    cache.lookup({ key: 'huge', revision: '1', build: () => ((rebuiltHuge = true), {}) });
+    expect(rebuiltHuge).toBe(false);
     cache.lookup({ key: 'huge', revision: '2', build: body(10) });
     expect(cache.heldBytes).toBe(JSON.stringify({ pad: 'x'.repeat(10) }).length);
   });

@@ -1,7 +1,7 @@
 // The parse budget spreads the parsing of large exporter bodies over several
 // event-loop turns; what comes out of a scrape must not change because of it.
 import http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { redactedUrl } from '../../src/server/metrics/errors';
 import { fetchExposition, type FetchOutcome } from '../../src/server/metrics/fetch';
 import { ParseBudget } from '../../src/server/metrics/parse-budget';
@@ -65,6 +65,7 @@ describe('scrapes sharing a small parse budget', () => {
   it('gives every scrape the outcome it has without a budget', async () => {
     // 1 KiB per turn: nearly every chunk of every body waits for a later turn.
     const budget = new ParseBudget(1024);
+    const waits = vi.spyOn(budget, 'wait');
     const behaviours: ExporterBehaviour[] = [
       'healthy',
       'huge',
@@ -89,6 +90,8 @@ describe('scrapes sharing a small parse budget', () => {
     );
 
     expect(budgeted).toEqual(unbudgeted);
+    // The budget did hold bodies back: at least the 4 MiB ones waited many times.
+    expect(waits.mock.calls.length).toBeGreaterThan(100);
     expect(budgeted).toEqual([
       'connections 10',
       'body larger than 4 MiB',

@@ -52,8 +52,9 @@ export async function prepareRequest(
   }
   Object.assign(headers, request.headers);
   options.headers = headers;
-  // A plain-HTTP server (a local proxy) cannot use the HTTPS agent the
-  // kubeconfig's TLS settings produce.
+  // A plain-HTTP server (such as `kubectl proxy`) cannot use the HTTPS agent
+  // the kubeconfig's TLS settings produce; a proxy-url in the kubeconfig is
+  // therefore not used for such a server.
   if (url.protocol === 'http:') options.agent = undefined;
   return { url, options };
 }

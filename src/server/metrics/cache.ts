@@ -147,8 +147,10 @@ export class MetricsCache implements MetricsReader, ScrapeSink {
   /**
    * Store changes that reach a cluster's snapshot: the Cluster itself, and
    * its pods and PVCs (status, role, capacity). A deleted Cluster's entry
-   * goes; changes to objects of clusters Deckhand does not know are ignored,
-   * so the map holds only existing clusters.
+   * goes, and pod or PVC changes of clusters the store does not hold are
+   * ignored; a scrape result for a cluster deleted meanwhile may still add
+   * an entry, which the next flush of that cluster removes. The cache lives
+   * as long as the store, so it never unsubscribes.
    */
   private storeChanged(change: StoreChange): void {
     if (change.kind === 'clusters') {

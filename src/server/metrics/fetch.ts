@@ -166,7 +166,10 @@ function readBody(
     }
   };
   const parseBacklog = (): number => {
-    if (isStopped) return 0;
+    // The deadline destroys the response; a body it cut off is not parsed.
+    // (A response that arrived whole is destroyed too once read, so only an
+    // incomplete one counts.)
+    if (isStopped || (response.destroyed && !response.complete)) return 0;
     let parsed = 0;
     for (const chunk of backlog.splice(0)) {
       parser.push(decoder.write(chunk));

@@ -3,6 +3,9 @@
 // cluster: a cluster owns a handful of objects, and a composite string key or
 // a Map per cluster would cost more memory than the projections listed.
 
+/** Arrays up to this length are kept at their exact size. */
+const EXACT_SIZE_UP_TO = 32;
+
 /** What the index needs of a projection. */
 interface Owned {
   namespace: string;
@@ -17,11 +20,14 @@ export class OwnerIndex<T extends Owned> {
   add(item: T): void {
     const byCluster = this.byNamespace.get(item.namespace) ?? new Map<string, T[]>();
     this.byNamespace.set(item.namespace, byCluster);
-    // A new array of exactly the right length rather than `push`, which
-    // would leave room for 16 more items in every cluster's array: the cost
-    // is a copy of a handful of references per added object.
+    // Small arrays (nearly every cluster's) are replaced by a copy of exactly
+    // the right length: `push` would leave room for 16 more items in each.
+    // Past that size the spare room `push` leaves is a small share, and
+    // copying on every add would make loading a cluster with thousands of
+    // backups quadratic.
     const owned = byCluster.get(item.clusterName) ?? [];
-    byCluster.set(item.clusterName, owned.concat([item]));
+    if (owned.length < EXACT_SIZE_UP_TO) byCluster.set(item.clusterName, owned.concat([item]));
+    else owned.push(item);
   }
 
   remove(item: T): void {
