@@ -142,7 +142,6 @@ describe('the /ws hub', () => {
     const client = await connect(url);
     const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-    const startedAt = performance.now();
     store.put('clusters', aCluster({ readyInstances: 1 }));
     await client.waitFor(1);
     for (let i = 2; i <= 4; i += 1) {
@@ -157,14 +156,12 @@ describe('the /ws hub', () => {
     store.put('clusters', aCluster({ name: 'beta' }));
     await client.waitFor(2);
     const messages = await client.waitFor(3);
-    const lastAfterMs = performance.now() - startedAt;
 
     expect(messages.map((m) => `${m.action} ${m.name}`)).toEqual([
       'upsert alpha',
       'upsert beta',
       'delete alpha',
     ]);
-    expect(lastAfterMs).toBeGreaterThanOrEqual(290);
   });
 
   it('maps pod changes and metrics changes to metrics hints for the owning cluster', async () => {

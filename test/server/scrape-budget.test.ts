@@ -25,6 +25,9 @@ describe('the parse budget', () => {
     // Nothing runs in the turn that queued it.
     expect(ran).toEqual([]);
 
+    // This iteration's budget is spent: the queue waits for the next one.
+    await nextTurn();
+    expect(ran).toEqual([]);
     await nextTurn();
     expect(ran).toEqual(['first', 'second']);
     // A newcomer does not overtake the body still waiting.
@@ -32,10 +35,10 @@ describe('the parse budget', () => {
 
     await nextTurn();
     expect(ran).toEqual(['first', 'second', 'third']);
-    await nextTurn();
-    await nextTurn();
     expect(budget.waitingCount).toBe(0);
+    await nextTurn();
     expect(budget.take(10)).toBe(true);
+    expect(budget.take(1)).toBe(false);
   });
 
   it('refuses a budget that could never let anything through', () => {

@@ -97,7 +97,7 @@ describe('Store', () => {
     expect(store.listByCluster('backups', 'team-b', 'alpha')).toEqual([]);
   });
 
-  it('moves an object to its new owner in the cluster index, naming both owners in the change', () => {
+  it('names both owners in the change when an object moves to another cluster', () => {
     const store = new Store();
     store.upsert('backups', backup('b-1', 'alpha'));
     const changes = recordChanges(store);
@@ -124,12 +124,31 @@ describe('Store', () => {
         clusterName: 'beta',
       },
     ]);
+  });
+
+  it('moves an object to its new owner in the cluster index', () => {
+    const store = new Store();
+    store.upsert('backups', backup('b-1', 'alpha'));
+    store.upsert('backups', backup('b-2', 'alpha'));
+
     store.upsert('backups', backup('b-1', 'beta'));
 
-    expect(store.listByCluster('backups', 'team-a', 'alpha')).toEqual([]);
+    expect(store.listByCluster('backups', 'team-a', 'alpha').map((item) => item.name)).toEqual([
+      'b-2',
+    ]);
     expect(store.listByCluster('backups', 'team-a', 'beta').map((item) => item.name)).toEqual([
       'b-1',
     ]);
+  });
+
+  it('keeps every object of a cluster that owns more than a handful', () => {
+    const store = new Store();
+    const names = Array.from({ length: 100 }, (_, i) => `b-${i}`);
+    for (const name of names) store.upsert('backups', backup(name, 'alpha'));
+    store.delete('backups', 'team-a', 'b-50');
+
+    const listed = store.listByCluster('backups', 'team-a', 'alpha').map((item) => item.name);
+    expect(listed.sort()).toEqual(names.filter((name) => name !== 'b-50').sort());
   });
 
   it('replaces a kind atomically and emits events only for the difference', () => {

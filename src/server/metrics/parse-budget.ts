@@ -1,5 +1,6 @@
-// Shares the parser between the bodies being read so that no event-loop turn
-// parses more than a bounded number of bytes.
+// Shares the parser between the bodies being read so that no event-loop
+// iteration parses much more than a bounded number of bytes (one chunk past
+// the budget at most, so that every chunk can go through).
 //
 // Without it, one turn can parse megabytes: libuv reads a readable socket up
 // to 32 times per poll, a flowing stream hands every buffered chunk to its
@@ -50,16 +51,21 @@ export class ParseBudget {
     this.turn ??= setImmediate(() => this.nextTurn());
   }
 
+  /**
+   * Runs in the check phase, after the poll phase that read the sockets: the
+   * waiting bodies get what the poll phase left of the budget, and only then
+   * is the budget restored for the next iteration. Restoring it first would
+   * let one iteration parse twice the budget, once while reading and once
+   * here.
+   */
   private nextTurn(): void {
     this.turn = undefined;
-    this.remaining = this.bytesPerTurn;
     while (this.remaining > 0) {
       const work = this.waiting.shift();
       if (work === undefined) break;
       this.remaining -= work();
     }
-    // Another turn either serves the bodies still waiting or restores the
-    // budget this one spent; a turn that found nothing to do stops here.
-    if (this.waiting.length > 0 || this.remaining < this.bytesPerTurn) this.scheduleTurn();
+    this.remaining = this.bytesPerTurn;
+    if (this.waiting.length > 0) this.scheduleTurn();
   }
 }
