@@ -27,6 +27,11 @@ describe('chart', () => {
     ['an unknown auth mode', { auth: { mode: 'basic' } }, '/auth/mode'],
     ['a namespace that is not a DNS label', { watchNamespaces: ['Team_A'] }, '/watchNamespaces/0'],
     ['a scrape interval without a unit', { scrapeInterval: '30' }, '/scrapeInterval'],
+    [
+      'a restore stuck time that is not a duration',
+      { restoreStuckAfter: 'soon' },
+      '/restoreStuckAfter',
+    ],
   ])('rejects %s through the values schema', (_what, values, path) => {
     expect(renderError(values)).toContain(path);
   });

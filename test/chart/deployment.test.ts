@@ -52,6 +52,7 @@ describe('chart Deployment', () => {
       '--log-level=info',
       '--log-format=json',
       '--shutdown-drain=5s',
+      '--restore-stuck-after=30m',
       '--auth=token',
       '--session-ttl=8h',
     ]);

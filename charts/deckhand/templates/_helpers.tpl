@@ -129,6 +129,7 @@ per-namespace Roles so both scopes grant exactly the same.
 - --log-level={{ .Values.logLevel }}
 - --log-format={{ .Values.logFormat }}
 - --shutdown-drain={{ .Values.shutdownDrain }}
+- --restore-stuck-after={{ .Values.restoreStuckAfter }}
 - --auth={{ .Values.auth.mode }}
 {{- if eq .Values.auth.mode "proxy" }}
 - --trusted-proxy-cidrs={{ required "auth.trustedProxyCIDRs is required when auth.mode is proxy" (join "," .Values.auth.trustedProxyCIDRs | default "") }}
