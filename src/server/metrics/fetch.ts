@@ -3,11 +3,8 @@
 // redirects is misconfigured, and following it could send the request anywhere.
 import http from 'node:http';
 import https from 'node:https';
-import { StringDecoder } from 'node:string_decoder';
-import zlib from 'node:zlib';
+import { BodyReader, type BodyLimits, type BodyOutcome } from './body-reader';
 import { describeNetworkError, formatBytes, formatDuration } from './errors';
-import type { ParseBudget } from './parse-budget';
-import { ExpositionParser, type ParseResult, type ParserOptions } from './parser';
 
 /** Where and how to send one scrape. */
 export interface FetchTarget {
@@ -20,17 +17,15 @@ export interface FetchTarget {
   tls?: Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'servername' | 'rejectUnauthorized'>;
 }
 
-export interface FetchLimits {
+/**
+ * The deadline plus the body's limits. A `budget` is shared among the scrapes
+ * in flight; without one, each chunk is parsed as it arrives.
+ */
+export interface FetchLimits extends BodyLimits {
   timeoutMs: number;
-  maxBodyBytes: number;
-  wanted: ReadonlySet<string>;
-  only?: ParserOptions['only'];
-  /** Shared among the scrapes in flight; without one, each chunk is parsed as it arrives. */
-  budget?: ParseBudget;
 }
 
-export type FetchOutcome =
-  { isOk: true; result: ParseResult; bodyBytes: number } | { isOk: false; error: string };
+export type FetchOutcome = BodyOutcome;
 
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
 
@@ -83,7 +78,11 @@ function fetchOnce(target: FetchTarget, limits: FetchLimits): Promise<AttemptOut
         fail(problem);
         return;
       }
-      readBody(response, limits, { onDone: settle, onFail: fail, displayUrl: target.displayUrl });
+      new BodyReader(response, limits, {
+        onDone: settle,
+        onFail: fail,
+        displayUrl: target.displayUrl,
+      });
     });
     request.end();
   });
@@ -113,99 +112,4 @@ function checkResponse(response: http.IncomingMessage, maxBodyBytes: number): st
     return `body larger than ${formatBytes(maxBodyBytes)}`;
   }
   return undefined;
-}
-
-interface BodyHandlers {
-  onDone: (outcome: AttemptOutcome) => void;
-  onFail: (reason: string) => void;
-  displayUrl: string;
-}
-
-/**
- * Streams the (possibly gzip-compressed) body into the parser, counting
- * decompressed bytes. When the parse budget of the current turn is spent,
- * the stream is paused and what arrived waits for a later turn.
- */
-function readBody(
-  response: http.IncomingMessage,
-  limits: FetchLimits,
-  handlers: BodyHandlers,
-): void {
-  const isGzip = (response.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
-  const body: NodeJS.ReadableStream = isGzip ? response.pipe(zlib.createGunzip()) : response;
-  const parser = new ExpositionParser({ wanted: limits.wanted, only: limits.only });
-  const decoder = new StringDecoder('utf8');
-  const backlog: Buffer[] = [];
-  let bodyBytes = 0;
-  let isStopped = false;
-  let isEnded = false;
-
-  const stop = (reason: string): void => {
-    if (isStopped) return;
-    isStopped = true;
-    backlog.length = 0;
-    response.destroy();
-    handlers.onFail(reason);
-  };
-  const finish = (): void => {
-    isStopped = true;
-    parser.push(decoder.end());
-    const result = parser.end();
-    if (result.error !== undefined) {
-      handlers.onDone({
-        isOk: false,
-        error: `${handlers.displayUrl}: malformed exposition: ${result.error}`,
-      });
-    } else if (result.sampleCount === 0) {
-      handlers.onDone({
-        isOk: false,
-        error: `${handlers.displayUrl}: malformed exposition: no samples`,
-      });
-    } else {
-      handlers.onDone({ isOk: true, result, bodyBytes });
-    }
-  };
-  const parseBacklog = (): number => {
-    // The deadline destroys the response; a body it cut off is not parsed.
-    // (A response that arrived whole is destroyed too once read, so only an
-    // incomplete one counts.)
-    if (isStopped || (response.destroyed && !response.complete)) return 0;
-    let parsed = 0;
-    for (const chunk of backlog.splice(0)) {
-      parser.push(decoder.write(chunk));
-      parsed += chunk.length;
-    }
-    if (isEnded) finish();
-    else body.resume();
-    return parsed;
-  };
-
-  body.on('data', (chunk: Buffer) => {
-    if (isStopped) return;
-    bodyBytes += chunk.length;
-    if (bodyBytes > limits.maxBodyBytes) {
-      stop(`body larger than ${formatBytes(limits.maxBodyBytes)}`);
-      return;
-    }
-    if (backlog.length === 0 && (limits.budget?.take(chunk.length) ?? true)) {
-      parser.push(decoder.write(chunk));
-      return;
-    }
-    backlog.push(chunk);
-    if (backlog.length === 1) {
-      body.pause();
-      limits.budget?.wait(parseBacklog);
-    }
-  });
-  body.on('error', (error: NodeJS.ErrnoException) => {
-    stop(
-      isGzip && error.code?.startsWith('Z_') ? 'invalid gzip body' : describeNetworkError(error),
-    );
-  });
-  response.on('aborted', () => stop('connection closed before the body was complete'));
-  body.on('end', () => {
-    if (isStopped) return;
-    isEnded = true;
-    if (backlog.length === 0) finish();
-  });
 }
