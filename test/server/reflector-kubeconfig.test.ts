@@ -68,12 +68,39 @@ describe('loadKubeConfig', () => {
     );
   });
 
-  it('falls back to the first KUBECONFIG file', () => {
-    const file = writeKubeconfig(['from-env'], 'from-env');
+  it('merges the KUBECONFIG files as kubectl does: the first file to name an entry wins', () => {
+    const first = writeKubeconfig(['shared', 'only-first'], 'only-first');
+    const second = writeKubeconfig(['shared', 'only-second'], 'only-second');
+    const list = [first, '/nonexistent/skipped', second].join(path.delimiter);
 
-    const kubeConfig = loadKubeConfig({ env: { KUBECONFIG: `${file}${path.delimiter}/other` } });
+    const kubeConfig = loadKubeConfig({ env: { KUBECONFIG: list, HOME: '/nonexistent' } });
 
-    expect(kubeConfig.getCurrentCluster()?.server).toBe('https://from-env.test:6443');
+    expect(kubeConfig.getCurrentContext()).toBe('only-first');
+    expect(kubeConfig.getContexts().map((context) => context.name)).toEqual([
+      'shared',
+      'only-first',
+      'only-second',
+    ]);
+    expect(kubeConfig.getCluster('shared')?.server).toBe('https://shared.test:6443');
+    expect(kubeConfig.getUsers()).toHaveLength(1);
+  });
+
+  it('takes the current context from a later file when the first sets none', () => {
+    const first = writeKubeconfig(['a'], '');
+    const second = writeKubeconfig(['b'], 'b');
+
+    const kubeConfig = loadKubeConfig({
+      env: { KUBECONFIG: `${first}${path.delimiter}${second}`, HOME: '/nonexistent' },
+    });
+
+    expect(kubeConfig.getCurrentCluster()?.server).toBe('https://b.test:6443');
+  });
+
+  it('does not fall back to ~/.kube/config when KUBECONFIG is set', () => {
+    const env = { KUBECONFIG: '/nonexistent/config', HOME: '/home/someone' };
+    const fileExists = (file: string) => file === '/home/someone/.kube/config';
+
+    expect(() => loadKubeConfig({ env, fileExists })).toThrow(/no kubeconfig found/);
   });
 
   it('uses the service account inside a pod when no kubeconfig exists', () => {

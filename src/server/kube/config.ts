@@ -1,5 +1,6 @@
 // Where Deckhand finds its Kubernetes credentials: an explicit kubeconfig file,
-// else $KUBECONFIG or ~/.kube/config, else the pod's service account.
+// else the files $KUBECONFIG lists (merged as kubectl merges them), else
+// ~/.kube/config, else the pod's service account.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -36,8 +37,10 @@ export function loadKubeConfig(options: LoadKubeConfigOptions): KubeConfig {
       throw new KubeConfigError(`kubeconfig file ${options.kubeconfig} does not exist`);
     }
     loadFile(kubeConfig, options.kubeconfig);
-  } else if (fileExists(defaultFile(env))) {
-    loadFile(kubeConfig, defaultFile(env));
+  } else if (listedFiles(env).some(fileExists)) {
+    mergeFiles(kubeConfig, listedFiles(env).filter(fileExists));
+  } else if (listedFiles(env).length === 0 && fileExists(homeFile(env))) {
+    loadFile(kubeConfig, homeFile(env));
   } else if (isInCluster(env, fileExists)) {
     kubeConfig.loadFromCluster();
   } else {
@@ -56,11 +59,46 @@ export function loadKubeConfig(options: LoadKubeConfigOptions): KubeConfig {
   return kubeConfig;
 }
 
-// KUBECONFIG may list several files, which kubectl merges. Deckhand reads only
-// the first: a server should run against one file its operator can point at.
-function defaultFile(env: NodeJS.ProcessEnv): string {
-  const first = (env.KUBECONFIG ?? '').split(delimiter).find((file) => file !== '');
-  return first ?? join(env.HOME ?? homedir(), '.kube', 'config');
+/**
+ * The files `KUBECONFIG` lists, in order (empty entries dropped). As with
+ * kubectl, a set `KUBECONFIG` replaces ~/.kube/config even when none of its
+ * files exist.
+ */
+function listedFiles(env: NodeJS.ProcessEnv): string[] {
+  return (env.KUBECONFIG ?? '').split(delimiter).filter((file) => file !== '');
+}
+
+function homeFile(env: NodeJS.ProcessEnv): string {
+  return join(env.HOME ?? homedir(), '.kube', 'config');
+}
+
+/**
+ * Merges the files `KUBECONFIG` lists the way kubectl does: a cluster, user
+ * or context is taken from the first file that names it, and the current
+ * context from the first file that sets one; listed files that do not exist
+ * are skipped. client-node's own merge differs (a later file's current
+ * context wins, and a name found twice is an error), so clusters that work
+ * with kubectl would fail or change here.
+ */
+function mergeFiles(kubeConfig: KubeConfig, files: string[]): void {
+  const loaded = files.map((file) => {
+    const single = new KubeConfig();
+    loadFile(single, file);
+    return single;
+  });
+  const firstByName = <T extends { name: string }>(pick: (config: KubeConfig) => T[]): T[] => {
+    const byName = new Map<string, T>();
+    for (const entry of loaded.flatMap(pick)) {
+      if (!byName.has(entry.name)) byName.set(entry.name, entry);
+    }
+    return [...byName.values()];
+  };
+  kubeConfig.loadFromOptions({
+    clusters: firstByName((config) => config.getClusters()),
+    users: firstByName((config) => config.getUsers()),
+    contexts: firstByName((config) => config.getContexts()),
+    currentContext: loaded.map((config) => config.getCurrentContext()).find(Boolean) ?? '',
+  });
 }
 
 function isInCluster(env: NodeJS.ProcessEnv, fileExists: (path: string) => boolean): boolean {
