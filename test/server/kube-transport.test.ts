@@ -4,12 +4,14 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { prepareRequest, readCapped, BodyTooLargeError } from '../../src/server/kube/transport';
 
-function kubeConfigFor(server: string): KubeConfig {
+function kubeConfigFor(server: string, proxyUrl?: string): KubeConfig {
   const config = new KubeConfig();
   // client-node accepts a plain-HTTP server only with TLS verification off.
   const skipTLSVerify = server.startsWith('http:');
   config.loadFromOptions({
-    clusters: [{ name: 'c', server, skipTLSVerify }],
+    clusters: [
+      { name: 'c', server, skipTLSVerify, ...(proxyUrl === undefined ? {} : { proxyUrl }) },
+    ],
     users: [{ name: 'u', token: 'secret-token' }],
     contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
     currentContext: 'ctx',
@@ -43,6 +45,14 @@ describe('preparing a request to the API server', () => {
     });
     expect(url.protocol).toBe('http:');
     expect(options.agent).toBeUndefined();
+  });
+
+  it("keeps the agent that reaches a plain-HTTP server through the kubeconfig's proxy-url", async () => {
+    const { options } = await prepareRequest(
+      kubeConfigFor('http://api.internal:8001', 'http://proxy.internal:3128'),
+      { method: 'GET', path: '/version' },
+    );
+    expect(options.agent).toBeDefined();
   });
 
   it('refuses a kubeconfig without a server', async () => {

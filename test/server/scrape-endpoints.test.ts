@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCertificates, type SandboxCertificates } from '../../src/sandbox/tls/certs';
@@ -120,7 +120,7 @@ describe('direct scrapes over IPv6', () => {
 describe('scrapes through the API server pod proxy', () => {
   let seen: { url?: string; authorization?: string }[] = [];
 
-  function kubeConfigFor(port: number): KubeConfig {
+  function kubeConfigFor(port: number, proxyUrl?: string): KubeConfig {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [
@@ -129,6 +129,7 @@ describe('scrapes through the API server pod proxy', () => {
           server: `https://127.0.0.1:${port}`,
           caData: Buffer.from(alphaCerts.caPem).toString('base64'),
           skipTLSVerify: false,
+          ...(proxyUrl === undefined ? {} : { proxyUrl }),
         },
       ],
       users: [{ name: 'test', token: 'secret-token' }],
@@ -160,6 +161,36 @@ describe('scrapes through the API server pod proxy', () => {
         authorization: 'Bearer secret-token',
       },
     ]);
+  });
+
+  it("goes through the kubeconfig's proxy-url when it names one", async () => {
+    const port = await apiServer(200);
+    const tunnels: string[] = [];
+    const sockets: net.Socket[] = [];
+    const forwardProxy = http.createServer();
+    forwardProxy.on('connect', (request: http.IncomingMessage, client: net.Socket, head) => {
+      tunnels.push(request.url ?? '');
+      sockets.push(client);
+      const [host = '', targetPort = ''] = (request.url ?? '').split(':');
+      const upstream = net.connect(Number(targetPort), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      sockets.push(upstream);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    const proxyPort = await listen(forwardProxy);
+    const kubeConfig = kubeConfigFor(port, `http://127.0.0.1:${proxyPort}`);
+    const factory = new EndpointFactory({ scrapeVia: 'proxy', kubeConfig });
+
+    const outcome = await scrapeWith(factory, aSpec(9187));
+    for (const socket of sockets) socket.destroy();
+
+    expect(outcome.isOk).toBe(true);
+    expect(tunnels).toEqual([`127.0.0.1:${port}`]);
+    expect(seen.map((request) => request.authorization)).toEqual(['Bearer secret-token']);
   });
 
   it('asks the API server to use TLS towards an exporter that serves it', async () => {

@@ -52,10 +52,11 @@ export async function prepareRequest(
   }
   Object.assign(headers, request.headers);
   options.headers = headers;
-  // A plain-HTTP server (such as `kubectl proxy`) cannot use the HTTPS agent
-  // the kubeconfig's TLS settings produce; a proxy-url in the kubeconfig is
-  // therefore not used for such a server.
-  if (url.protocol === 'http:') options.agent = undefined;
+  // A plain-HTTP server (such as `kubectl proxy`) needs no agent of its own:
+  // the shared keep-alive one does. The agent client-node builds for a
+  // kubeconfig `proxy-url` is kept, since it is the way to the server.
+  const isProxied = Boolean(kubeConfig.getCurrentCluster()?.proxyUrl);
+  if (url.protocol === 'http:' && !isProxied) options.agent = undefined;
   return { url, options };
 }
 

@@ -35,6 +35,12 @@ export class EndpointFactory {
     scheduling: 'lifo',
   });
   private readonly proxyAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  /**
+   * The agent client-node builds when the kubeconfig names a `proxy-url`: it
+   * tunnels to the API server through that proxy. Kept for the factory's
+   * life; the TLS material of each request is passed with the request.
+   */
+  private forwardingAgent: http.Agent | undefined;
   private credentials: { value: ProxyCredentials; expiresAt: number } | undefined;
 
   constructor(private readonly options: EndpointOptions) {}
@@ -47,6 +53,7 @@ export class EndpointFactory {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
     this.proxyAgent.destroy();
+    this.forwardingAgent?.destroy();
   }
 
   private direct(spec: TargetSpec): FetchTarget {
@@ -78,10 +85,11 @@ export class EndpointFactory {
     // some gateways) keeps its prefix.
     const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
     const { headers, ...tls } = await this.proxyCredentials();
+    const ownAgent = url.protocol === 'https:' ? this.proxyAgent : this.httpAgent;
     return {
       url,
       displayUrl: redactedUrl(url),
-      agent: url.protocol === 'https:' ? this.proxyAgent : this.httpAgent,
+      agent: this.forwardingAgent ?? ownAgent,
       headers,
       tls,
     };
@@ -101,6 +109,12 @@ export class EndpointFactory {
     }
     if (applied.auth !== undefined && applied.auth !== null) {
       headers.Authorization = `Basic ${Buffer.from(applied.auth).toString('base64')}`;
+    }
+    if (
+      this.options.kubeConfig.getCurrentCluster()?.proxyUrl &&
+      applied.agent instanceof http.Agent
+    ) {
+      this.forwardingAgent ??= applied.agent;
     }
     const value: ProxyCredentials = { headers };
     if (applied.ca !== undefined) value.ca = applied.ca;
