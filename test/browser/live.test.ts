@@ -204,6 +204,31 @@ describe('the UI against deckhand demo', () => {
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
   }, 60_000);
 
+  it("asks for the cluster's namespace when deciding whether to offer backups and restores", async () => {
+    // A user with rights in another namespace only: the page gets the real
+    // version document with the answer for this namespace replaced.
+    const asked: string[] = [];
+    await page.route(/\/api\?namespace=/, async (route) => {
+      asked.push(new URL(route.request().url()).searchParams.get('namespace') ?? '');
+      const real = (await (await route.fetch()).json()) as object;
+      const permissions = { readOnly: false, canCreateBackups: false, canRestore: false };
+      await route.fulfill({ json: { ...real, permissions } });
+    });
+    await page.goto(`${demo.url}/clusters/payments/orders-db/backups`);
+    await page.getByText('You are not allowed to create backups in namespace payments.').waitFor();
+    expect(await page.getByTestId('backup-now').count()).toBe(0);
+
+    await page.goto(`${demo.url}/clusters/payments/orders-db/restore`);
+    await page
+      .getByText('You are not allowed to create restore clusters in namespace payments.')
+      .waitFor();
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set(['payments']));
+
+    await page.unroute(/\/api\?namespace=/);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
+  }, 60_000);
+
   it('warns that data is stale while a watch is degraded, and clears the warning after', async () => {
     // Readiness calls a kind degraded only after a minute without its watch
     // (tested on the server); here the page gets that answer at once, built

@@ -162,6 +162,38 @@ describe('the proxy mode', () => {
     });
   });
 
+  it('answers for one namespace when asked, so namespace-scoped users see their actions', async () => {
+    const permissionsIn = async (namespace: string) => {
+      const response = await fetch(new URL(`/api?namespace=${namespace}`, server.url), {
+        headers: as('alice', 'dba'),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { permissions: unknown }).permissions;
+    };
+
+    expect(await permissionsIn('team-a')).toEqual({
+      readOnly: false,
+      canCreateBackups: true,
+      canRestore: true,
+    });
+    expect(await permissionsIn('team-b')).toEqual({
+      readOnly: false,
+      canCreateBackups: false,
+      canRestore: false,
+    });
+  });
+
+  it('refuses an invalid namespace in the permissions question', async () => {
+    const response = await fetch(new URL('/api?namespace=Team_A', server.url), {
+      headers: as('alice', 'dba'),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error:
+        'namespace "Team_A" must be a lowercase RFC 1123 label (a-z, 0-9 and "-", starting and ending with a letter or digit)',
+    });
+  });
+
   it('ignores the headers from an address it does not trust', async () => {
     const untrusting = await serve(authConfig('proxy', ['10.0.0.0/8']));
     const response = await fetch(new URL('/api/clusters', untrusting.url), {

@@ -17,8 +17,12 @@ export interface ApiDeps {
   isReadOnly: boolean;
   /** Time source, replaceable in tests. */
   now: () => Date;
-  /** Who the caller is and what they may do, for `GET /api`; absent means no authentication. */
+  /**
+   * Who the caller is and what they may do (in one namespace, or cluster-wide
+   * without one), for `GET /api`; absent means no authentication.
+   */
   describeCaller?: (
     request: IncomingMessage,
+    namespace?: string,
   ) => Promise<Pick<ApiVersionResponse, 'auth' | 'user' | 'permissions'>>;
 }

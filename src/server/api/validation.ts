@@ -43,6 +43,20 @@ export function parseNamespace(value: unknown, field = 'namespace'): string {
   return text;
 }
 
+/**
+ * The optional `?namespace=` of a request, checked: absent or empty means
+ * every namespace; given twice, or invalid, is a 400.
+ */
+export function parseNamespaceQuery(query: unknown): string | undefined {
+  const value =
+    typeof query === 'object' && query !== null && 'namespace' in query
+      ? query.namespace
+      : undefined;
+  if (value === undefined || value === '') return undefined;
+  if (Array.isArray(value)) throw new BadRequestError('namespace may be given only once');
+  return parseNamespace(value);
+}
+
 /** An object name from a path, or a 400. */
 export function parseName(value: unknown, field = 'name'): string {
   const text = typeof value === 'string' ? value : '';

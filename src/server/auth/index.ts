@@ -22,6 +22,7 @@ export interface RunningAuth {
   plugin: AuthPluginOptions;
   describeCaller: (
     request: IncomingMessage,
+    namespace?: string,
   ) => Promise<Pick<ApiVersionResponse, 'auth' | 'user' | 'permissions'>>;
   /** For the WebSocket upgrade; undefined in `none` mode, where nobody signs in. */
   isAuthenticated?: (request: IncomingMessage) => Promise<boolean>;
@@ -98,7 +99,7 @@ export function startAuth(options: {
       allowedOrigins: new Set(options.allowedOrigins),
       sessionTtlSeconds: Math.floor(config.sessionTtlMs / 1000),
     },
-    describeCaller: async (request) => {
+    describeCaller: async (request, namespace) => {
       const identity = await authenticator.identify(request);
       const permissions = await permissionsFor({
         identity,
@@ -106,6 +107,7 @@ export function startAuth(options: {
         kubeConfig: options.kubeConfig,
         isReadOnly: options.isReadOnly,
         logger,
+        namespace,
       });
       return {
         auth: config.mode,

@@ -162,15 +162,19 @@ function isSameOrigin(request: FastifyRequest, allowedOrigins: ReadonlySet<strin
   return new URL(normalized).host === host || allowedOrigins.has(normalized);
 }
 
-/** What the caller may do, for `GET /api`. */
+/**
+ * What the caller may do, for `GET /api`: in `namespace` when one is given,
+ * else cluster-wide (where a user allowed in some namespaces only gets no).
+ */
 export async function permissionsFor(input: {
   identity: Identity | undefined;
   authenticator: Authenticator;
   kubeConfig: KubeConfig;
   isReadOnly: boolean;
   logger: Logger;
+  namespace?: string | undefined;
 }): Promise<ApiPermissions> {
-  const { identity, isReadOnly } = input;
+  const { identity, isReadOnly, namespace } = input;
   if (isReadOnly) return { readOnly: true, canCreateBackups: false, canRestore: false };
   if (input.authenticator.mode === 'none') {
     return { readOnly: false, canCreateBackups: true, canRestore: true };
@@ -178,15 +182,17 @@ export async function permissionsFor(input: {
   if (identity === undefined)
     return { readOnly: false, canCreateBackups: false, canRestore: false };
   try {
-    // Cluster-wide answers: a user allowed in some namespaces only still sees
-    // the buttons hidden; the per-request review remains the real gate.
+    // These answers only hide buttons; the review of each request remains
+    // the real gate. A restore is judged as one into the same namespace.
+    const scope = namespace === undefined ? {} : { namespace };
+    const cnpg = 'postgresql.cnpg.io';
     const [canCreateBackups, canRestore] = await Promise.all([
       reviewAccess(input.kubeConfig, identity, [
-        { verb: 'create', group: 'postgresql.cnpg.io', resource: 'backups' },
+        { verb: 'create', group: cnpg, resource: 'backups', ...scope },
       ]),
       reviewAccess(input.kubeConfig, identity, [
-        { verb: 'create', group: 'postgresql.cnpg.io', resource: 'clusters' },
-        { verb: 'get', group: 'postgresql.cnpg.io', resource: 'backups' },
+        { verb: 'create', group: cnpg, resource: 'clusters', ...scope },
+        { verb: 'get', group: cnpg, resource: 'backups', ...scope },
       ]),
     ]);
     return { readOnly: false, canCreateBackups, canRestore };

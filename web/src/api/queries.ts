@@ -100,10 +100,15 @@ export function useReadiness() {
   });
 }
 
-export function useApiVersion() {
+/**
+ * The version document and the caller's permissions: cluster-wide, or in
+ * `namespace` (where a user with namespace-scoped rights has them).
+ */
+export function useApiVersion(namespace?: string) {
+  const path = namespace === undefined ? '/api' : `/api?namespace=${encodeURIComponent(namespace)}`;
   return useQuery({
-    queryKey: queryKeys.version,
-    queryFn: ({ signal }) => getJson<ApiVersionResponse>('/api', signal),
+    queryKey: namespace === undefined ? queryKeys.version : [...queryKeys.version, namespace],
+    queryFn: ({ signal }) => getJson<ApiVersionResponse>(path, signal),
     staleTime: 5 * 60_000,
   });
 }

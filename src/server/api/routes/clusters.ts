@@ -6,24 +6,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResponseCache } from '../cache';
 import type { ApiDeps } from '../deps';
 import { toClusterDetail } from '../dto';
-import { BadRequestError, clusterNotFound } from '../errors';
+import { clusterNotFound } from '../errors';
 import { ClusterListBuilder, KindRevisions } from '../list-body';
-import { parseClusterParams, parseNamespace } from '../validation';
+import { parseClusterParams, parseNamespaceQuery } from '../validation';
 
 interface ClusterRouteOptions {
   cache: ResponseCache;
-}
-
-/** `?namespace=` checked: absent or empty means every namespace. */
-function namespaceFilter(request: FastifyRequest): string | undefined {
-  const query = request.query;
-  const value =
-    typeof query === 'object' && query !== null && 'namespace' in query
-      ? query.namespace
-      : undefined;
-  if (value === undefined || value === '') return undefined;
-  if (Array.isArray(value)) throw new BadRequestError('namespace may be given only once');
-  return parseNamespace(value);
 }
 
 export function registerClusterRoutes(
@@ -36,7 +24,7 @@ export function registerClusterRoutes(
   const list = new ClusterListBuilder(deps, revisions);
 
   app.get('/api/clusters', async (request, reply) => {
-    const namespace = namespaceFilter(request);
+    const namespace = parseNamespaceQuery(request.query);
     return cache.send({
       request,
       reply,

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Group, NativeSelect, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type {
+  ApiPermissions,
   BackupMethod,
   BackupTarget,
   ClusterDetailResponse,
@@ -14,8 +15,16 @@ const targets: { value: BackupTarget; label: string }[] = [
 
 const defaultChoice = '';
 
-function blockedReason(detail: ClusterDetailResponse, readOnly: boolean): string | undefined {
-  if (readOnly) return 'Deckhand runs read-only: backups cannot be started from here.';
+function blockedReason(
+  detail: ClusterDetailResponse,
+  permissions: ApiPermissions | undefined,
+): string | undefined {
+  if (permissions?.readOnly === true) {
+    return 'Deckhand runs read-only: backups cannot be started from here.';
+  }
+  if (permissions?.canCreateBackups === false) {
+    return `You are not allowed to create backups in namespace ${detail.cluster.namespace}.`;
+  }
   if (detail.backupMethods && detail.backupMethods.length === 0) {
     return 'This cluster has no backup configuration (no object store, plugin or volume snapshot class).';
   }
@@ -26,14 +35,11 @@ function blockedReason(detail: ClusterDetailResponse, readOnly: boolean): string
 export function BackupNowForm({ detail }: { detail: ClusterDetailResponse }) {
   const { namespace, name } = detail.cluster;
   const create = useCreateBackup(namespace, name);
-  const version = useApiVersion();
+  const version = useApiVersion(namespace);
   const [method, setMethod] = useState<string>(defaultChoice);
   const [target, setTarget] = useState<string>(defaultChoice);
   const permissions = version.data?.permissions;
-  const reason = blockedReason(
-    detail,
-    permissions?.readOnly === true || permissions?.canCreateBackups === false,
-  );
+  const reason = blockedReason(detail, permissions);
   // Older servers do not list methods; then only the cluster's default is offered.
   const methods = detail.backupMethods ?? [];
   const methodOptions = [

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApiVersion, useRestoreOptions } from '../../api/queries';
@@ -17,11 +17,11 @@ export default function RestoreWizard() {
   const { namespace, name } = useClusterParams();
   useDocumentTitle(`Restore ${name}`);
   const options = useRestoreOptions(namespace, name);
-  const permissions = useApiVersion().data?.permissions;
+  const permissions = useApiVersion(namespace).data?.permissions;
   const blockedReason = permissions?.readOnly
     ? 'Deckhand runs read-only: restores cannot be started from here.'
     : permissions?.canRestore === false
-      ? 'You are not allowed to create restore clusters.'
+      ? `You are not allowed to create restore clusters in namespace ${namespace}.`
       : undefined;
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<RestoreDraft>({
@@ -68,6 +68,11 @@ export default function RestoreWizard() {
           {formatTime(options.data.recoverability.end)}.
         </Text>
       </div>
+      {blockedReason ? (
+        <Alert color="yellow" title="This restore cannot be started" data-testid="restore-blocked">
+          {blockedReason} The steps below still show what a restore would create.
+        </Alert>
+      ) : null}
       <Stepper
         active={step}
         size="sm"
