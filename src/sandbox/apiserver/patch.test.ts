@@ -65,4 +65,80 @@ describe('strategic merge patch', () => {
       spec: { containers: [{ name: 'postgres', image: 'pg:17' }] },
     });
   });
+
+  it('merges each list by the key its type declares, and replaces lists without one', () => {
+    const target = {
+      metadata: { finalizers: ['example.com/a'], labels: { app: 'x' } },
+      spec: {
+        containers: [
+          {
+            name: 'postgres',
+            ports: [{ containerPort: 5432, name: 'pg' }],
+            volumeMounts: [{ mountPath: '/var/lib/postgresql/data', name: 'pgdata' }],
+            args: ['a', 'b'],
+          },
+        ],
+        tolerations: [{ key: 'one' }],
+      },
+    };
+    const patch = {
+      metadata: { finalizers: ['example.com/b'] },
+      spec: {
+        containers: [
+          {
+            name: 'postgres',
+            ports: [{ containerPort: 9187, name: 'metrics' }],
+            volumeMounts: [{ mountPath: '/controller', name: 'scratch' }],
+            args: ['c'],
+          },
+        ],
+        tolerations: [{ key: 'two' }],
+      },
+    };
+
+    expect(strategicMergePatch(target, patch)).toEqual({
+      metadata: { finalizers: ['example.com/a', 'example.com/b'], labels: { app: 'x' } },
+      spec: {
+        containers: [
+          {
+            name: 'postgres',
+            ports: [
+              { containerPort: 5432, name: 'pg' },
+              { containerPort: 9187, name: 'metrics' },
+            ],
+            volumeMounts: [
+              { mountPath: '/var/lib/postgresql/data', name: 'pgdata' },
+              { mountPath: '/controller', name: 'scratch' },
+            ],
+            args: ['c'],
+          },
+        ],
+        tolerations: [{ key: 'two' }],
+      },
+    });
+  });
+
+  it('removes from a primitive list, retains only the listed keys and replaces on request', () => {
+    const target = {
+      metadata: { finalizers: ['a', 'b', 'c'] },
+      spec: { volumes: [{ name: 'data', emptyDir: {} }] },
+    };
+    const patch = {
+      metadata: {
+        '$deleteFromPrimitiveList/finalizers': ['b'],
+      },
+      spec: {
+        volumes: [{ name: 'data', $retainKeys: ['name', 'configMap'], configMap: { name: 'cm' } }],
+        containers: [{ $patch: 'replace' }, { name: 'only' }],
+      },
+    };
+
+    expect(strategicMergePatch(target, patch)).toEqual({
+      metadata: { finalizers: ['a', 'c'] },
+      spec: {
+        volumes: [{ name: 'data', configMap: { name: 'cm' } }],
+        containers: [{ name: 'only' }],
+      },
+    });
+  });
 });

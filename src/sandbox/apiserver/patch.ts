@@ -1,9 +1,10 @@
 // The three JSON patch formats of the Kubernetes API: JSON merge patch (RFC
 // 7386), JSON patch (RFC 6902) and, for built-in kinds only, strategic merge
-// patch. The strategic merge here covers what kubectl sends for namespaces
-// and pods: directive keys (`$patch`, `$setElementOrder/...`, `$retainKeys`)
-// and lists of objects merged by their `name` (the merge key of containers,
-// volumes and env); other lists are replaced, as with a merge patch.
+// patch. The strategic merge here covers what kubectl sends for namespaces,
+// pods and PVCs: the directives (`$patch`, `$retainKeys`,
+// `$deleteFromPrimitiveList/...`; `$setElementOrder/...` is accepted and
+// ignored) and the merge strategy of each list those kinds' types declare;
+// other lists are replaced, as with a merge patch.
 import { ApiError, badRequest } from '../store/errors';
 
 type Json = unknown;
@@ -27,42 +28,110 @@ export function mergePatch(target: Json, patch: Json): Json {
   return result;
 }
 
-function mergeNamedLists(target: Json[], patch: Json[]): Json[] {
+/**
+ * How a list of a built-in kind merges, by its path with list indexes left
+ * out: by a key field, as a set of primitives, or (any list not named here)
+ * replaced whole. These are the `patchStrategy`/`patchMergeKey` tags of the
+ * Kubernetes types for the fields of pods, PVCs and namespaces that kubectl
+ * patches send; custom resources never get here (the API refuses strategic
+ * merge for them).
+ */
+type ListStrategy = { mergeKey: string } | 'set';
+
+const containerLists = ['containers', 'initContainers', 'ephemeralContainers'];
+
+const listStrategies = new Map<string, ListStrategy>([
+  ['metadata.finalizers', 'set'],
+  ['metadata.ownerReferences', { mergeKey: 'uid' }],
+  ...containerLists.flatMap((list): [string, ListStrategy][] => [
+    [`spec.${list}`, { mergeKey: 'name' }],
+    [`spec.${list}.env`, { mergeKey: 'name' }],
+    [`spec.${list}.ports`, { mergeKey: 'containerPort' }],
+    [`spec.${list}.volumeMounts`, { mergeKey: 'mountPath' }],
+    [`spec.${list}.volumeDevices`, { mergeKey: 'devicePath' }],
+  ]),
+  ['spec.volumes', { mergeKey: 'name' }],
+  ['spec.imagePullSecrets', { mergeKey: 'name' }],
+  ['spec.hostAliases', { mergeKey: 'ip' }],
+  ['status.conditions', { mergeKey: 'type' }],
+]);
+
+function childPath(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** A keyed list: items matched on `mergeKey`, `$patch: delete` removes one. */
+function mergeKeyedList(target: Json[], patch: Json[], mergeKey: string, path: string): Json[] {
   const result = [...target];
   for (const item of patch) {
     if (!isObject(item)) continue;
-    const index = result.findIndex((existing) => isObject(existing) && existing.name === item.name);
+    const index = result.findIndex(
+      (existing) => isObject(existing) && existing[mergeKey] === item[mergeKey],
+    );
     if (item.$patch === 'delete') {
       if (index >= 0) result.splice(index, 1);
     } else if (index >= 0) {
-      result[index] = strategicMergePatch(result[index], item);
+      result[index] = mergeAt(result[index], item, path);
     } else {
-      result.push(strategicMergePatch({}, item));
+      result.push(mergeAt({}, item, path));
     }
   }
   return result;
 }
 
-export function strategicMergePatch(target: Json, patch: Json): Json {
+function mergeSet(target: Json[], patch: Json[]): Json[] {
+  return [...target, ...patch.filter((item) => !target.includes(item))];
+}
+
+function mergeList(target: Json, patch: Json[], path: string): Json[] {
+  // A `{"$patch": "replace"}` item asks for the rest of the list as given.
+  const isReplace = patch.some((item) => isObject(item) && item.$patch === 'replace');
+  const items = patch.filter((item) => !(isObject(item) && item.$patch === 'replace'));
+  const strategy = listStrategies.get(path);
+  if (isReplace || strategy === undefined || !Array.isArray(target)) {
+    return items.map((item) => mergeAt(undefined, item, path));
+  }
+  if (strategy === 'set') return mergeSet(target, items);
+  return mergeKeyedList(target, items, strategy.mergeKey, path);
+}
+
+/** Applies the `$deleteFromPrimitiveList/<field>` and `$retainKeys` directives. */
+function applyDirectives(result: JsonObject, patch: JsonObject): void {
+  for (const [key, value] of Object.entries(patch)) {
+    const field = key.startsWith('$deleteFromPrimitiveList/') ? key.slice(25) : undefined;
+    if (field === undefined || !Array.isArray(value)) continue;
+    const current = result[field];
+    if (Array.isArray(current)) result[field] = current.filter((item) => !value.includes(item));
+  }
+  const retained = patch.$retainKeys;
+  if (Array.isArray(retained)) {
+    for (const key of Object.keys(result)) if (!retained.includes(key)) delete result[key];
+  }
+}
+
+function mergeAt(target: Json, patch: Json, path: string): Json {
   if (!isObject(patch)) return patch;
   if (patch.$patch === 'replace') {
     const { $patch: _directive, ...rest } = patch;
-    return strategicMergePatch({}, rest);
+    return mergeAt({}, rest, path);
   }
   if (patch.$patch === 'delete') return undefined;
   const result: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
+    // `$setElementOrder` only orders lists; the sandbox keeps the merged order.
     if (key.startsWith('$')) continue;
-    const isNamedList =
-      Array.isArray(value) &&
-      Array.isArray(result[key]) &&
-      value.every((item) => isObject(item) && typeof item.name === 'string');
     if (value === null) delete result[key];
-    else if (isNamedList) result[key] = mergeNamedLists(result[key] as Json[], value as Json[]);
-    else if (Array.isArray(value)) result[key] = value.map((item) => strategicMergePatch({}, item));
-    else result[key] = strategicMergePatch(result[key], value);
+    else if (Array.isArray(value))
+      result[key] = mergeList(result[key], value, childPath(path, key));
+    else result[key] = mergeAt(result[key], value, childPath(path, key));
   }
+  applyDirectives(result, patch);
   return result;
+}
+
+/** Strategic merge patch of a built-in kind's object. */
+export function strategicMergePatch(target: Json, patch: Json): Json {
+  return mergeAt(target, patch, '');
 }
 
 function pointer(path: unknown): string[] {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Admission, AdmissionResult } from '../store/admission';
+import type { StatusCause } from '../store/errors';
 import type { ResourceType } from '../store/types';
 import { builtinSchemas } from './builtin';
 import { checkRules } from './rules';
@@ -20,6 +21,27 @@ interface CrdDocument {
 }
 
 const cache = new Map<string, Map<string, CrdSchema>>();
+
+/**
+ * Schema errors after which the apiserver does not run the CEL rules, since
+ * they could read missing or mistyped values; it says so in one more cause.
+ * After other errors (a pattern, a minimum) the rules still run.
+ */
+const blockingReasons = new Set([
+  'FieldValueRequired',
+  'FieldValueNotSupported',
+  'FieldValueTooLong',
+  'FieldValueTooMany',
+  'FieldValueTypeInvalid',
+]);
+
+const rulesNotChecked: StatusCause = {
+  reason: 'FieldValueInvalid',
+  field: '<nil>',
+  message:
+    'Invalid value: "null": some validation rules were not checked because the object was ' +
+    'invalid; correct the existing errors to complete validation',
+};
 
 function schemasFromDocument(document: CrdDocument, into: Map<string, CrdSchema>): void {
   const spec = document.spec;
@@ -68,8 +90,11 @@ export function loadAdmission(crdDir: string | undefined): Admission {
       const schema = resource.group === '' ? undefined : schemaFor(resource, crdSchemas);
       if (schema === undefined) return { causes: [], unknownFields: [] };
       const result = admitWithSchema(object, schema);
-      if (result.causes.length > 0) return result;
-      return { ...result, causes: checkRules({ object, schema, old: oldObject }) };
+      if (result.causes.some((cause) => blockingReasons.has(cause.reason))) {
+        return { ...result, causes: [...result.causes, rulesNotChecked] };
+      }
+      const ruleCauses = checkRules({ object, schema, old: oldObject });
+      return { ...result, causes: [...result.causes, ...ruleCauses] };
     },
   };
 }

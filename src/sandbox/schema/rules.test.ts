@@ -74,8 +74,31 @@ describe('CEL validation rules', () => {
       schema: localeSchema,
     });
     expect(causes.map((cause) => cause.message)).toEqual([
-      'Invalid value: "object": No such key: localeProvider evaluating rule: ' +
+      'Invalid value: "object": no such key: localeProvider evaluating rule: ' +
         "!has(self.icuLocale) || self.localeProvider == 'icu'",
+    ]);
+  });
+
+  it('reports a failed rule in the form its reason names', () => {
+    const schema: RuleSchema = {
+      properties: {
+        spec: {
+          'x-kubernetes-validations': [
+            { rule: '!has(self.a)', message: 'a is not allowed', reason: 'FieldValueForbidden' },
+            { rule: 'has(self.b)', message: 'b is needed', reason: 'FieldValueRequired' },
+            { rule: 'self.size() > 5', reason: 'FieldValueDuplicate' },
+          ],
+        },
+      },
+    };
+    const causes = checkRules({
+      object: { apiVersion: 'x/v1', kind: 'X', metadata: {}, spec: { a: 1 } },
+      schema,
+    });
+    expect(causes).toEqual([
+      { reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: a is not allowed' },
+      { reason: 'FieldValueRequired', field: 'spec', message: 'Required value: b is needed' },
+      { reason: 'FieldValueDuplicate', field: 'spec', message: 'Duplicate value: "object"' },
     ]);
   });
 

@@ -10,7 +10,8 @@
 // - on update, a value equal to the old one is not checked again
 //   (validation ratcheting), so objects stored before a rule existed can
 //   still be changed elsewhere;
-// - a failed rule gives `Invalid value: "<type>": <message>` on its field,
+// - a failed rule gives `Invalid value: "<type>": <message>` on its field
+//   (`Forbidden: <message>` and so on when the rule names a `reason`), with
 //   `failed rule: <rule>` when the rule has no message.
 // - a rule that fails at run time (such as reading a field that is absent
 //   without `has()`) fails validation, reported with the evaluator's error.
@@ -26,6 +27,8 @@ export interface ValidationRule {
   rule: string;
   message?: string;
   fieldPath?: string;
+  /** How a failure is reported: FieldValueInvalid (the default), Forbidden, Required or Duplicate. */
+  reason?: string;
 }
 
 /** The part of a CRD schema the rule walk needs. */
@@ -85,8 +88,25 @@ function failure(program: ParseResult, rule: ValidationRule, context: Record<str
     return rule.message ?? `failed rule: ${rule.rule}`;
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
-    const reason = error.message.split('\n', 1)[0] ?? 'evaluation error';
+    // The apiserver's evaluator words its errors in lower case ("no such key").
+    const first = error.message.split('\n', 1)[0] ?? 'evaluation error';
+    const reason = first.charAt(0).toLowerCase() + first.slice(1);
     return `${reason} evaluating rule: ${rule.rule}`;
+  }
+}
+
+/** The field error of a failed rule, in the form its `reason` asks for. */
+function ruleCause(field: string, value: unknown, rule: ValidationRule, why: string): StatusCause {
+  const shown = `"${typeName(value)}"`;
+  switch (rule.reason) {
+    case 'FieldValueForbidden':
+      return { reason: rule.reason, field, message: `Forbidden: ${why}` };
+    case 'FieldValueRequired':
+      return { reason: rule.reason, field, message: `Required value: ${why}` };
+    case 'FieldValueDuplicate':
+      return { reason: rule.reason, field, message: `Duplicate value: ${shown}` };
+    default:
+      return { reason: 'FieldValueInvalid', field, message: `Invalid value: ${shown}: ${why}` };
   }
 }
 
@@ -106,11 +126,7 @@ function checkNode(input: {
     const context = isTransition ? { self: value, oldSelf: old } : { self: value };
     const why = failure(program, validation, context);
     if (why === undefined) continue;
-    causes.push({
-      reason: 'FieldValueInvalid',
-      field: `${path}${validation.fieldPath ?? ''}`,
-      message: `Invalid value: "${typeName(value)}": ${why}`,
-    });
+    causes.push(ruleCause(`${path}${validation.fieldPath ?? ''}`, value, validation, why));
   }
 }
 
