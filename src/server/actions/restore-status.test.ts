@@ -40,13 +40,26 @@ describe('restore status', () => {
     expect(status.phase).toBe('recovering');
     expect(status.phaseReason).toBe('restoring backup');
     expect(status.message).toBe(
-      'restoring the backup and replaying WAL (CNPG: Setting up primary)',
+      'restoring the backup and replaying WAL ' +
+        '(CNPG: Setting up primary: Creating primary instance alpha-restore-1)',
     );
     expect(status.timestamps).toEqual({
       bootstrappingStartedAt: created,
       recoveringStartedAt: '2026-03-24T12:00:05Z',
       lastTransitionAt: '2026-03-24T12:00:05Z',
     });
+  });
+
+  it("passes on the operator's reason when recovery cannot start, such as a missing backup", () => {
+    const cluster = restoring({
+      phase: 'Setting up primary',
+      phaseReason: 'Backup object "team-a/nightly" is missing',
+      conditions: [cond('Initialized', 'False', '2026-03-24T12:00:05Z', 'BootstrapPending')],
+    });
+    expect(deriveRestoreStatus(cluster, now).message).toBe(
+      'restoring the backup and replaying WAL ' +
+        '(CNPG: Setting up primary: Backup object "team-a/nightly" is missing)',
+    );
   });
 
   it('keeps recovering while instances start after the data is restored', () => {
@@ -62,7 +75,7 @@ describe('restore status', () => {
     expect(status.phase).toBe('recovering');
     expect(status.phaseReason).toBe('starting instances');
     expect(status.message).toBe(
-      'data restored; waiting for 1 of 3 instances to be ready (CNPG: Creating a new replica)',
+      'data restored; 1 of 3 instances ready (CNPG: Creating a new replica)',
     );
   });
 

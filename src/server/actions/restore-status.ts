@@ -124,6 +124,13 @@ function recoveryStart(cluster: ClusterProjection, initialized: ClusterCondition
   return undefined;
 }
 
+/** CNPG's phase and, when it gives one, its reason (a missing backup, say). */
+function cnpgPhaseText(cluster: ClusterProjection): string {
+  if (cluster.phase === '') return '';
+  const reason = cluster.phaseReason === '' ? '' : `: ${redactAddresses(cluster.phaseReason)}`;
+  return ` (CNPG: ${cluster.phase}${reason})`;
+}
+
 function recovering(
   cluster: ClusterProjection,
   context: {
@@ -140,7 +147,7 @@ function recovering(
     ...base,
     ...(recoveringStartedAt === undefined ? {} : { recoveringStartedAt }),
   });
-  const phaseText = cluster.phase === '' ? '' : ` (CNPG: ${cluster.phase})`;
+  const phaseText = cnpgPhaseText(cluster);
   if (isBootstrapDone) {
     const since = initialized?.lastTransitionTime;
     const doing = 'waiting for its instances';
@@ -149,8 +156,8 @@ function recovering(
       phase: 'recovering',
       phaseReason: 'starting instances',
       message:
-        `data restored; waiting for ${cluster.readyInstances} of ${cluster.desiredInstances} ` +
-        `instances to be ready${phaseText}${note}`,
+        `data restored; ${cluster.readyInstances} of ${cluster.desiredInstances} ` +
+        `instances ready${phaseText}${note}`,
       timestamps,
     };
   }
