@@ -110,13 +110,16 @@ function ruleCause(field: string, value: unknown, rule: ValidationRule, why: str
   }
 }
 
-function checkNode(input: {
+/** Where the walk is: the value at `path`, its old value and its schema. */
+interface RuleWalk {
   causes: StatusCause[];
   path: string;
   value: unknown;
   old: unknown;
   schema: RuleSchema;
-}): void {
+}
+
+function checkNode(input: RuleWalk): void {
   const { causes, path, value, old, schema } = input;
   for (const validation of schema['x-kubernetes-validations'] ?? []) {
     const isTransition = /\boldSelf\b/.test(validation.rule);
@@ -130,13 +133,7 @@ function checkNode(input: {
   }
 }
 
-function walk(input: {
-  causes: StatusCause[];
-  path: string;
-  value: unknown;
-  old: unknown;
-  schema: RuleSchema;
-}): void {
+function walk(input: RuleWalk): void {
   const { causes, path, value, old, schema } = input;
   if (old !== undefined && isEqual(value, old)) return;
   checkNode(input);
