@@ -69,11 +69,17 @@ describe('the UI against deckhand demo', () => {
     await page.goto(`${demo.url}/clusters/payments/orders-db/backups`);
     await page.getByTestId('backup-now').waitFor();
     await markDocument();
+    let backupRequests = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/backups')) backupRequests += 1;
+    });
 
-    await page.getByTestId('backup-now').click();
+    // An impatient double click starts one backup, not two.
+    await page.getByTestId('backup-now').dblclick();
     const created = page.getByRole('status').filter({ hasText: /^Backup \S+ created/ });
     const name = (await created.textContent())?.split(' ')[1] ?? '';
     expect(name).toMatch(/^orders-db-/);
+    expect(backupRequests).toBe(1);
 
     const row = page.getByTestId(`backup-${name}`);
     await row.waitFor();
@@ -81,6 +87,8 @@ describe('the UI against deckhand demo', () => {
       .locator(`[data-testid="backup-${name}"][data-phase="completed"]`)
       .waitFor({ timeout: 60_000 });
     expect(await row.getByRole('cell').nth(1).textContent()).toMatch(/^completed/);
+    expect(await row.getAttribute('class')).toContain('backup-row-created');
+    expect(backupRequests).toBe(1);
     expect(await isSameDocument()).toBe(true);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
   }, 90_000);

@@ -1,10 +1,19 @@
 // The UI's pure rules, checked without a browser: cron in words and the
 // five-field warning, restore target validation, point-in-time bounds, overview
-// filters and the live-event invalidation map.
+// filters and health hints, instance readings, the retry policy and the
+// live-event invalidation map.
 import { describe, expect, it } from 'vitest';
-import type { BackupSummary, RestoreOptionsResponse } from '../../src/contract/api';
-import { clusterItem } from '../support/ui-fixtures';
+import type {
+  BackupSummary,
+  InstanceMetrics,
+  RestoreOptionsResponse,
+} from '../../src/contract/api';
+import { clusterItem, metrics } from '../support/ui-fixtures';
+import { ApiError, shouldRetry } from '../../web/src/api/client';
 import { keysForEvent, reconnectDelay } from '../../web/src/api/live';
+import { instanceRole, isReported, missingValue } from '../../web/src/pages/cluster/reading';
+import { verdictReasons } from '../../web/src/pages/cluster/verdict';
+import { healthHint } from '../../web/src/pages/overview/healthHint';
 import { describeSchedule } from '../../web/src/pages/backups/cron';
 import { applyFilters, readFilters, writeFilters } from '../../web/src/pages/overview/filters';
 import {
@@ -97,6 +106,92 @@ describe('overview filters', () => {
 
   it('ignores a health value it does not know', () => {
     expect(readFilters(new URLSearchParams('health=purple')).health).toBe('');
+  });
+});
+
+describe('overview health hints', () => {
+  it('names what the row shows and points to the cluster page', () => {
+    const item = clusterItem({
+      overallHealth: 'warning',
+      phase: 'Waiting for the instances to become active',
+      readyInstances: 2,
+    });
+    expect(healthHint(item)).toBe(
+      'Warning: phase is "Waiting for the instances to become active"; 2 of 3 instances ready. Open the cluster for every reason.',
+    );
+  });
+
+  it('explains a cluster that was never scraped', () => {
+    const item = clusterItem({
+      overallHealth: 'unknown',
+      metricsScrapeError: 'metrics not available yet',
+    });
+    expect(healthHint(item)).toBe(
+      'Unknown: metrics: not scraped yet. Open the cluster for every reason.',
+    );
+  });
+});
+
+describe('cluster verdict reasons', () => {
+  it("lists the cluster's own reasons, then each instance that is not healthy", () => {
+    const response = {
+      ...metrics(clusterItem({ overallHealth: 'warning' })),
+      healthReasons: ['the last backup failed'],
+    };
+    expect(verdictReasons(response)).toEqual([
+      'the last backup failed',
+      'alpha-3 is warning: Replication lag 12s is above the 10s warning threshold',
+    ]);
+  });
+});
+
+describe('instance readings', () => {
+  const [primary, replica, failing] = metrics(clusterItem()).instances as [
+    InstanceMetrics,
+    InstanceMetrics,
+    InstanceMetrics,
+  ];
+  const withoutRole = (instance: InstanceMetrics): InstanceMetrics => {
+    const copy = { ...instance };
+    delete copy.role;
+    return copy;
+  };
+
+  it('treats every value of an instance with a scrape error as missing', () => {
+    expect(isReported(failing, 'connections.total')).toBe(false);
+    expect(missingValue(failing)).toBe('–');
+    expect(missingValue({ ...failing, scrapeError: 'metrics not available yet' })).toBe(
+      'not scraped yet',
+    );
+  });
+
+  it('treats a field the exporter did not report as missing', () => {
+    const partial = { ...primary, unreportedMetrics: ['disk.databaseSizeBytes'] };
+    expect(isReported(partial, 'disk.databaseSizeBytes')).toBe(false);
+    expect(isReported(partial, 'connections.total')).toBe(true);
+  });
+
+  it('takes the role from the pod label, then the current primary, then the reading', () => {
+    expect(instanceRole({ ...replica, role: 'primary' }, 'alpha-1')).toBe('primary');
+    expect(instanceRole(withoutRole(primary), 'alpha-1')).toBe('primary');
+    expect(instanceRole(withoutRole(replica), 'alpha-1')).toBe('replica');
+    expect(instanceRole(withoutRole(failing), 'alpha-1')).toBeUndefined();
+  });
+});
+
+describe('query retries', () => {
+  const failure = (status: number) => new ApiError({ status, message: 'failed' });
+
+  it('retries a network or server failure once', () => {
+    expect(shouldRetry(0, failure(0))).toBe(true);
+    expect(shouldRetry(0, failure(503))).toBe(true);
+    expect(shouldRetry(1, failure(503))).toBe(false);
+  });
+
+  it('does not retry a 404 or another final client error', () => {
+    expect(shouldRetry(0, failure(404))).toBe(false);
+    expect(shouldRetry(0, failure(403))).toBe(false);
+    expect(shouldRetry(0, failure(429))).toBe(true);
   });
 });
 

@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
+import { shouldRetry } from './api/client';
 import { LiveConnection } from './api/liveConnection';
 import { LiveContext } from './api/useLive';
 import { router } from './routes';
@@ -12,7 +13,7 @@ import { theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: 1 },
+    queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: shouldRetry },
   },
 });
 

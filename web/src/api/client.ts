@@ -14,6 +14,24 @@ export class ApiError extends Error {
   }
 }
 
+/** The server answered 404: what the address names does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+// A timeout or rate limit may pass; any other 4xx answer would come back the same.
+const retriableClientStatuses = new Set([408, 429]);
+
+/** Query retry policy: one more try after a network or server failure, none after a final 4xx. */
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  const isFinal =
+    error instanceof ApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    !retriableClientStatuses.has(error.status);
+  return !isFinal && failureCount < 1;
+}
+
 function isErrorBody(value: unknown): value is ErrorBody {
   return (
     typeof value === 'object' &&

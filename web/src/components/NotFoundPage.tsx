@@ -1,6 +1,5 @@
-import { Anchor, Title } from '@mantine/core';
-import { Link } from 'react-router';
-import { Empty } from './StateViews';
+import { Title } from '@mantine/core';
+import { NotFound } from './StateViews';
 import { useDocumentTitle } from './useDocumentTitle';
 
 export function NotFoundPage() {
@@ -10,11 +9,7 @@ export function NotFoundPage() {
       <Title order={1} size="h3" mb="md">
         Page not found
       </Title>
-      <Empty title="Nothing lives at this address">
-        <Anchor component={Link} to="/">
-          Go to the overview
-        </Anchor>
-      </Empty>
+      <NotFound title="Nothing lives at this address" />
     </>
   );
 }

@@ -1,5 +1,6 @@
-import { Alert, Button, Group, Loader, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 
 /** A labelled spinner for data that is on its way. */
@@ -22,7 +23,7 @@ export function ErrorState(props: { title: string; error: unknown; onRetry?: () 
     <Alert color="red" title={props.title} role="alert" className="state-view">
       <Text size="sm">{message}</Text>
       {props.onRetry ? (
-        <Button mt="sm" size="xs" variant="light" color="red" onClick={props.onRetry}>
+        <Button mt="sm" size="xs" variant="default" onClick={props.onRetry}>
           Try again
         </Button>
       ) : null}
@@ -36,5 +37,39 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
     <Alert color="gray" title={title} className="state-view">
       {children}
     </Alert>
+  );
+}
+
+/** Something the address names does not exist: not an error to retry, so a way back instead. */
+export function NotFound(props: {
+  title: string;
+  children?: ReactNode;
+  /** Where to go instead; the overview unless given. */
+  back?: { to: string; label: string };
+}) {
+  const back = props.back ?? { to: '/', label: 'Back to the overview' };
+  return (
+    <Alert
+      color="gray"
+      title={props.title}
+      role="status"
+      className="state-view"
+      data-testid="not-found"
+    >
+      {props.children ? <Text size="sm">{props.children}</Text> : null}
+      <Anchor component={Link} to={back.to} size="sm" mt="xs" display="inline-block">
+        {back.label}
+      </Anchor>
+    </Alert>
+  );
+}
+
+/** The cluster in the address is unknown to the server (it answered 404). */
+export function ClusterNotFound({ namespace, name }: { namespace: string; name: string }) {
+  return (
+    <NotFound title="Cluster not found">
+      Deckhand knows no cluster {name} in namespace {namespace}. It may have been deleted, or the
+      address may be mistyped.
+    </NotFound>
   );
 }

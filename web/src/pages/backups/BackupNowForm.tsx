@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, NativeSelect, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type {
   ApiPermissions,
   BackupMethod,
@@ -32,8 +32,13 @@ function blockedReason(
 }
 
 /** Starts an on-demand backup with a method and target the cluster supports. */
-export function BackupNowForm({ detail }: { detail: ClusterDetailResponse }) {
+export function BackupNowForm(props: {
+  detail: ClusterDetailResponse;
+  onCreated: (backupName: string) => void;
+}) {
+  const { detail, onCreated } = props;
   const { namespace, name } = detail.cluster;
+  const isStarting = useRef(false);
   const create = useCreateBackup(namespace, name);
   const version = useApiVersion(namespace);
   const [method, setMethod] = useState<string>(defaultChoice);
@@ -58,12 +63,24 @@ export function BackupNowForm({ detail }: { detail: ClusterDetailResponse }) {
   ];
 
   function start() {
+    // The button is disabled while a request runs, but two quick clicks can
+    // both land before React re-renders it; the ref refuses the second.
+    if (isStarting.current) return;
+    isStarting.current = true;
     const chosenMethod = methods.find((m): m is BackupMethod => m === method);
     const chosenTarget = targets.find((t) => t.value === target)?.value;
-    create.mutate({
-      ...(chosenMethod ? { method: chosenMethod } : {}),
-      ...(chosenTarget ? { target: chosenTarget } : {}),
-    });
+    create.mutate(
+      {
+        ...(chosenMethod ? { method: chosenMethod } : {}),
+        ...(chosenTarget ? { target: chosenTarget } : {}),
+      },
+      {
+        onSuccess: (data) => onCreated(data.backup.name),
+        onSettled: () => {
+          isStarting.current = false;
+        },
+      },
+    );
   }
 
   return (
@@ -89,7 +106,12 @@ export function BackupNowForm({ detail }: { detail: ClusterDetailResponse }) {
             value={target}
             onChange={(e) => setTarget(e.currentTarget.value)}
           />
-          <Button onClick={start} loading={create.isPending} data-testid="backup-now">
+          <Button
+            onClick={start}
+            loading={create.isPending}
+            disabled={create.isPending}
+            data-testid="backup-now"
+          >
             Back up now
           </Button>
         </Group>
@@ -100,10 +122,10 @@ export function BackupNowForm({ detail }: { detail: ClusterDetailResponse }) {
         </Alert>
       ) : null}
       {create.isSuccess ? (
-        <Text size="sm" mt="sm" role="status">
-          Backup {create.data.backup.name} created; it appears in the history below and updates as
-          it runs.
-        </Text>
+        <Alert color="teal" mt="sm" role="status" data-testid="backup-created">
+          Backup <strong>{create.data.backup.name}</strong> created; it is marked in the history
+          below and updates as it runs.
+        </Alert>
       ) : null}
     </Card>
   );

@@ -1,7 +1,9 @@
 import { Anchor, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { Link } from 'react-router';
+import { isNotFound } from '../../api/client';
 import { useBackups } from '../../api/queries';
-import { ErrorState, Loading } from '../../components/StateViews';
+import { ClusterNotFound, ErrorState, Loading } from '../../components/StateViews';
 import { useClusterParams } from '../../components/useClusterParams';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { BackupHistory } from './BackupHistory';
@@ -13,6 +15,7 @@ export default function BackupsPage() {
   const { namespace, name } = useClusterParams();
   useDocumentTitle(`Backups of ${name}`);
   const backups = useBackups(namespace, name);
+  const [createdName, setCreatedName] = useState<string | undefined>(undefined);
 
   return (
     <Stack gap="md">
@@ -28,7 +31,8 @@ export default function BackupsPage() {
         </Title>
       </div>
       {backups.isPending ? <Loading label="Loading backups…" /> : null}
-      {backups.isError ? (
+      {isNotFound(backups.error) ? <ClusterNotFound namespace={namespace} name={name} /> : null}
+      {backups.isError && !isNotFound(backups.error) ? (
         <ErrorState
           title="Backups could not be loaded"
           error={backups.error}
@@ -37,8 +41,12 @@ export default function BackupsPage() {
       ) : null}
       {backups.data ? (
         <>
-          <BackupNowForm detail={backups.data} />
-          <BackupHistory backups={backups.data.backups} now={backups.dataUpdatedAt} />
+          <BackupNowForm detail={backups.data} onCreated={setCreatedName} />
+          <BackupHistory
+            backups={backups.data.backups}
+            now={backups.dataUpdatedAt}
+            createdName={createdName}
+          />
           <SchedulesTable schedules={backups.data.scheduledBackups} />
         </>
       ) : null}

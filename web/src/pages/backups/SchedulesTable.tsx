@@ -2,6 +2,7 @@ import { Alert, Badge, Card, Code, Table, Text, Title } from '@mantine/core';
 import type { ScheduledBackupSummary } from '../../../../src/contract/api';
 import { formatAge, formatTime } from '../../components/format';
 import { describeSchedule } from './cron';
+import { TableScroll } from '../../components/TableScroll';
 
 function ScheduleRow({ schedule }: { schedule: ScheduledBackupSummary }) {
   const text = describeSchedule(schedule.schedule);
@@ -13,23 +14,23 @@ function ScheduleRow({ schedule }: { schedule: ScheduledBackupSummary }) {
             {schedule.name}
           </Text>
           {schedule.suspended ? (
-            <Badge color="gray" size="sm">
+            <Badge color="gray" size="sm" className="badge-whole">
               suspended
             </Badge>
           ) : null}
         </Table.Td>
         <Table.Td>
-          <Code>{schedule.schedule}</Code>
+          <Code className="cell-nowrap">{schedule.schedule}</Code>
           <Text size="xs">{text.words}</Text>
         </Table.Td>
         <Table.Td>{schedule.method}</Table.Td>
-        <Table.Td>
+        <Table.Td className="cell-nowrap">
           {formatAge(schedule.lastScheduleTime)}
           <Text size="xs" c="dimmed">
             {formatTime(schedule.lastScheduleTime)}
           </Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td className="cell-nowrap">
           {schedule.suspended ? 'not while suspended' : formatTime(schedule.nextScheduleTime)}
         </Table.Td>
       </Table.Tr>
@@ -58,8 +59,8 @@ export function SchedulesTable({ schedules }: { schedules: ScheduledBackupSummar
           No ScheduledBackup targets this cluster: backups only happen when someone starts one.
         </Text>
       ) : (
-        <div className="table-scroll">
-          <Table verticalSpacing={4} fz="sm" aria-label="Backup schedules">
+        <TableScroll label="Backup schedules table">
+          <Table verticalSpacing={4} fz="sm" aria-label="Backup schedules" className="scroll-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Schedule</Table.Th>
@@ -75,7 +76,7 @@ export function SchedulesTable({ schedules }: { schedules: ScheduledBackupSummar
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </TableScroll>
       )}
     </Card>
   );

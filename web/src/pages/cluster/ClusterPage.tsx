@@ -1,7 +1,8 @@
 import { Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
+import { isNotFound } from '../../api/client';
 import { useClusterDetail } from '../../api/queries';
-import { ErrorState, Loading } from '../../components/StateViews';
+import { ClusterNotFound, ErrorState, Loading } from '../../components/StateViews';
 import { useClusterParams } from '../../components/useClusterParams';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { ClusterSummaryCard } from './ClusterSummaryCard';
@@ -48,14 +49,17 @@ export default function ClusterPage() {
             {name}
           </Title>
         </div>
-        <ClusterActions
-          namespace={namespace}
-          name={name}
-          isRestoreTarget={detail.data?.isRestoreTarget === true}
-        />
+        {detail.data ? (
+          <ClusterActions
+            namespace={namespace}
+            name={name}
+            isRestoreTarget={detail.data.isRestoreTarget === true}
+          />
+        ) : null}
       </Group>
       {detail.isPending ? <Loading label="Loading cluster…" /> : null}
-      {detail.isError ? (
+      {isNotFound(detail.error) ? <ClusterNotFound namespace={namespace} name={name} /> : null}
+      {detail.isError && !isNotFound(detail.error) ? (
         <ErrorState
           title="Cluster could not be loaded"
           error={detail.error}

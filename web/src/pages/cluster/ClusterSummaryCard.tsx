@@ -1,4 +1,4 @@
-import { Card, Group, Text, Title } from '@mantine/core';
+import { Card, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ClusterDetailResponse } from '../../../../src/contract/api';
 import { formatAge, formatTime } from '../../components/format';
@@ -12,9 +12,20 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+// Volume snapshots carry no WAL: only an object store or a plugin archives it.
+function hasWalArchive(detail: ClusterDetailResponse): boolean | undefined {
+  return detail.backupMethods?.some((method) => method !== 'volumeSnapshot');
+}
+
 function archivingText(detail: ClusterDetailResponse): string {
-  if (detail.isArchivingFailing === undefined) return 'not reported';
-  return detail.isArchivingFailing ? 'failing: new WAL is not being archived' : 'working';
+  if (detail.isArchivingFailing === true) return 'failing: new WAL is not being archived';
+  if (hasWalArchive(detail) === false) return 'not configured';
+  return detail.isArchivingFailing === undefined ? 'not reported' : 'working';
+}
+
+function lastBackupText(lastSuccessfulBackup: string | undefined): string {
+  if (lastSuccessfulBackup === undefined || lastSuccessfulBackup === '') return 'never';
+  return `${formatAge(lastSuccessfulBackup)} (${formatTime(lastSuccessfulBackup)})`;
 }
 
 /** Phase, instances, primary and recoverability of one cluster. */
@@ -26,7 +37,7 @@ export function ClusterSummaryCard({ detail }: { detail: ClusterDetailResponse }
       <Title order={2} size="h5" mb="xs">
         Summary
       </Title>
-      <Group align="start" gap={48} wrap="wrap">
+      <div className="summary-columns">
         <dl className="dl-grid">
           <Field label="Phase">{cluster.phase || 'No phase yet'}</Field>
           <Field label="Reason">{cluster.phaseReason || '–'}</Field>
@@ -41,7 +52,7 @@ export function ClusterSummaryCard({ detail }: { detail: ClusterDetailResponse }
         </dl>
         <dl className="dl-grid">
           <Field label="Last successful backup">
-            {formatAge(cluster.lastSuccessfulBackup)} ({formatTime(cluster.lastSuccessfulBackup)})
+            {lastBackupText(cluster.lastSuccessfulBackup)}
           </Field>
           <Field label="Recoverable from">{formatTime(cluster.firstRecoverabilityPoint)}</Field>
           <Field label="WAL archiving">
@@ -59,7 +70,7 @@ export function ClusterSummaryCard({ detail }: { detail: ClusterDetailResponse }
               : 'none configured'}
           </Field>
         </dl>
-      </Group>
+      </div>
     </Card>
   );
 }

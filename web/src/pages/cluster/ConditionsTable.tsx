@@ -1,6 +1,7 @@
 import { Card, Table, Text, Title } from '@mantine/core';
 import type { ClusterCondition } from '../../../../src/contract/api';
 import { formatAge } from '../../components/format';
+import { TableScroll } from '../../components/TableScroll';
 
 function statusClass(condition: ClusterCondition): string | undefined {
   if (condition.status === 'True') return undefined;
@@ -19,8 +20,8 @@ export function ConditionsTable({ conditions }: { conditions: ClusterCondition[]
           The operator has not reported any conditions for this cluster yet.
         </Text>
       ) : (
-        <div className="table-scroll">
-          <Table striped={false} verticalSpacing={4} fz="sm">
+        <TableScroll label="Conditions table">
+          <Table verticalSpacing={4} fz="sm" aria-label="Conditions" className="scroll-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Type</Table.Th>
@@ -37,12 +38,14 @@ export function ConditionsTable({ conditions }: { conditions: ClusterCondition[]
                   <Table.Td className={statusClass(condition)}>{condition.status}</Table.Td>
                   <Table.Td>{condition.reason ?? '–'}</Table.Td>
                   <Table.Td>{condition.message ?? '–'}</Table.Td>
-                  <Table.Td>{formatAge(condition.lastTransitionTime)}</Table.Td>
+                  <Table.Td className="cell-nowrap">
+                    {formatAge(condition.lastTransitionTime)}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </TableScroll>
       )}
     </Card>
   );

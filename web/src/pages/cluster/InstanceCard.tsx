@@ -9,54 +9,118 @@ import { formatBytes } from '../../components/format';
 import { describeScrapeError } from '../../components/scrapeErrors';
 import { MetricRow } from './MetricRow';
 import { levelOf } from './levels';
+import { instanceRole, isReported, missingValue } from './reading';
 
 function ratio(part: number, whole: number): number | undefined {
   return whole > 0 ? part / whole : undefined;
 }
 
-function ReplicationRow(props: {
+interface RowProps {
   instance: InstanceMetrics;
   thresholds: HealthThresholds | undefined;
   points: MetricsHistoryPoint[];
-}) {
-  const { replication } = props.instance;
-  if (!replication.isReplica) {
+}
+
+function ConnectionsRow({ instance, thresholds, points }: RowProps) {
+  const { connections } = instance;
+  const hasTotal = isReported(instance, 'connections.total');
+  const hasMax = isReported(instance, 'connections.maxConnections');
+  const connectionRatio =
+    hasTotal && hasMax ? ratio(connections.total, connections.maxConnections) : undefined;
+  const value = !hasTotal
+    ? missingValue(instance)
+    : `${connections.total} of ${hasMax ? connections.maxConnections : '–'} (${connections.active} active, ${connections.idleInTransaction} idle in transaction)`;
+  return (
+    <MetricRow
+      label="Connections"
+      value={value}
+      level={
+        connectionRatio === undefined
+          ? 'unknown'
+          : levelOf(connectionRatio, {
+              warning: thresholds?.connectionsWarningRatio,
+              critical: thresholds?.connectionsCriticalRatio,
+            })
+      }
+      ratio={connectionRatio}
+      points={points}
+      field="connections"
+    />
+  );
+}
+
+function ReplicationRow(props: RowProps & { isReplica: boolean }) {
+  const { instance } = props;
+  const { replication } = instance;
+  if (!props.isReplica) {
     return (
       <MetricRow
         label="Replay lag of standbys"
-        value={`${formatBytes(replication.replayLagBytes)} · ${replication.streamingReplicas} streaming`}
-        level="healthy"
+        value={
+          isReported(instance, 'replication.streamingReplicas')
+            ? `${formatBytes(replication.replayLagBytes)} · ${replication.streamingReplicas} streaming`
+            : missingValue(instance)
+        }
+        level={isReported(instance, 'replication.streamingReplicas') ? 'healthy' : 'unknown'}
         points={props.points}
         field="replayLagBytes"
       />
     );
   }
+  const hasLag = isReported(instance, 'replication.replicationLagSeconds');
   const lag = replication.replicationLagSeconds;
+  const isReceiverDown =
+    isReported(instance, 'replication.isWalReceiverUp') && !replication.isWalReceiverUp;
   return (
     <MetricRow
       label="Replication lag"
-      value={`${lag.toFixed(1)}s${replication.isWalReceiverUp ? '' : ' · WAL receiver down'}`}
-      level={levelOf(lag, {
-        warning: props.thresholds?.replicationLagWarningSeconds,
-        critical: props.thresholds?.replicationLagCriticalSeconds,
-      })}
+      value={
+        hasLag
+          ? `${lag.toFixed(1)}s${isReceiverDown ? ' · WAL receiver down' : ''}`
+          : missingValue(instance)
+      }
+      level={
+        hasLag
+          ? levelOf(lag, {
+              warning: props.thresholds?.replicationLagWarningSeconds,
+              critical: props.thresholds?.replicationLagCriticalSeconds,
+            })
+          : 'unknown'
+      }
       points={props.points}
       field="replicationLagSeconds"
     />
   );
 }
 
+function DiskRow({ instance, thresholds, points }: RowProps) {
+  const { disk } = instance;
+  const hasSize = isReported(instance, 'disk.databaseSizeBytes');
+  const capacity = disk.pvcCapacityBytes > 0 ? formatBytes(disk.pvcCapacityBytes) : '–';
+  const diskRatio = hasSize ? ratio(disk.databaseSizeBytes, disk.pvcCapacityBytes) : undefined;
+  return (
+    <MetricRow
+      label="Database size"
+      value={`${hasSize ? formatBytes(disk.databaseSizeBytes) : missingValue(instance)} of ${capacity} volume`}
+      level={
+        diskRatio === undefined
+          ? 'unknown'
+          : levelOf(diskRatio, {
+              warning: thresholds?.diskWarningRatio,
+              critical: thresholds?.diskCriticalRatio,
+            })
+      }
+      ratio={diskRatio}
+      points={points}
+      field="databaseSizeBytes"
+    />
+  );
+}
+
 /** One instance: role, pod status, load against its limits and the last hour. */
-export function InstanceCard(props: {
-  instance: InstanceMetrics;
-  isPrimary: boolean;
-  thresholds: HealthThresholds | undefined;
-  points: MetricsHistoryPoint[];
-}) {
-  const { instance, thresholds } = props;
-  const { connections, disk } = instance;
-  const connectionRatio = ratio(connections.total, connections.maxConnections);
-  const diskRatio = ratio(disk.databaseSizeBytes, disk.pvcCapacityBytes);
+export function InstanceCard(props: RowProps & { currentPrimary: string }) {
+  const { instance } = props;
+  const role = instanceRole(instance, props.currentPrimary);
 
   return (
     <Card withBorder padding="sm" data-testid={`instance-${instance.podName}`}>
@@ -65,8 +129,13 @@ export function InstanceCard(props: {
           <Text fw={700} size="sm" component="h3" m={0}>
             {instance.podName}
           </Text>
-          <Badge variant="outline" color={props.isPrimary ? 'blue' : 'gray'} size="sm">
-            {props.isPrimary ? 'primary' : 'replica'}
+          <Badge
+            variant="outline"
+            color={role === 'primary' ? 'blue' : 'gray'}
+            size="sm"
+            data-testid="instance-role"
+          >
+            {role ?? 'role unknown'}
           </Badge>
         </Group>
         <HealthBadge health={instance.health} />
@@ -82,33 +151,13 @@ export function InstanceCard(props: {
         </List>
       ) : null}
       {instance.scrapeError ? (
-        <Text size="xs" className="text-warning" mb={6}>
+        <Text size="xs" className="text-warning" mb={6} data-testid="instance-scrape-error">
           {describeScrapeError(instance.scrapeError).explanation}
         </Text>
       ) : null}
-      <MetricRow
-        label="Connections"
-        value={`${connections.total} of ${connections.maxConnections} (${connections.active} active, ${connections.idleInTransaction} idle in transaction)`}
-        level={levelOf(connectionRatio ?? 0, {
-          warning: thresholds?.connectionsWarningRatio,
-          critical: thresholds?.connectionsCriticalRatio,
-        })}
-        ratio={connectionRatio}
-        points={props.points}
-        field="connections"
-      />
-      <ReplicationRow instance={instance} thresholds={thresholds} points={props.points} />
-      <MetricRow
-        label="Database size"
-        value={`${formatBytes(disk.databaseSizeBytes)} of ${formatBytes(disk.pvcCapacityBytes)} volume`}
-        level={levelOf(diskRatio ?? 0, {
-          warning: thresholds?.diskWarningRatio,
-          critical: thresholds?.diskCriticalRatio,
-        })}
-        ratio={diskRatio}
-        points={props.points}
-        field="databaseSizeBytes"
-      />
+      <ConnectionsRow {...props} />
+      <ReplicationRow {...props} isReplica={role === 'replica'} />
+      <DiskRow {...props} />
     </Card>
   );
 }

@@ -1,5 +1,5 @@
-import { Alert, Group, Text, Title } from '@mantine/core';
-import type { MetricsHistoryPoint } from '../../../../src/contract/api';
+import { Alert, Group, List, Text, Title } from '@mantine/core';
+import type { ClusterMetricsResponse, MetricsHistoryPoint } from '../../../../src/contract/api';
 import { useClusterMetrics, useMetricsHistory } from '../../api/queries';
 import { HealthBadge } from '../../components/HealthBadge';
 import { formatAge } from '../../components/format';
@@ -7,6 +7,28 @@ import { describeScrapeError } from '../../components/scrapeErrors';
 import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { InstanceCard } from './InstanceCard';
 import { ThresholdLegend } from './ThresholdLegend';
+import { verdictReasons } from './verdict';
+
+/** Why the cluster has its verdict; its own state can lower it even with healthy instances. */
+function ClusterHealthReasons({ metrics }: { metrics: ClusterMetricsResponse }) {
+  const reasons = verdictReasons(metrics);
+  if (metrics.overallHealth === 'healthy' || reasons.length === 0) return null;
+  return (
+    <div
+      className={`health-reasons health-reasons-${metrics.overallHealth}`}
+      data-testid="cluster-health-reasons"
+    >
+      <Text size="sm" fw={600}>
+        Why this cluster is {metrics.overallHealth}
+      </Text>
+      <List size="sm">
+        {reasons.map((reason) => (
+          <List.Item key={reason}>{reason}</List.Item>
+        ))}
+      </List>
+    </div>
+  );
+}
 
 /** Metrics of every instance, with the cluster-wide scrape state above them. */
 export function InstancesSection({ namespace, name }: { namespace: string; name: string }) {
@@ -41,6 +63,7 @@ export function InstancesSection({ namespace, name }: { namespace: string; name:
           Scraped {formatAge(data.scrapedAt)}
         </Text>
       </Group>
+      <ClusterHealthReasons metrics={data} />
       {data.scrapeError ? (
         <Alert color="yellow" mb="sm" title="Some metrics are missing">
           {describeScrapeError(data.scrapeError).explanation}
@@ -60,9 +83,7 @@ export function InstancesSection({ namespace, name }: { namespace: string; name:
             <InstanceCard
               key={instance.podName}
               instance={instance}
-              isPrimary={
-                instance.role === 'primary' || instance.podName === data.cluster.currentPrimary
-              }
+              currentPrimary={data.cluster.currentPrimary}
               thresholds={data.thresholds}
               points={pointsByPod.get(instance.podName) ?? []}
             />

@@ -18,7 +18,8 @@ export function MetricRow(props: {
   points: MetricsHistoryPoint[];
   field: HistoryField;
 }) {
-  const hasHistory = props.points.some((point) => point[props.field] !== undefined);
+  // A line needs two points; with fewer, uPlot draws an empty box.
+  const hasHistory = props.points.filter((point) => point[props.field] !== undefined).length >= 2;
   return (
     <div className="metric">
       <div className="metric-line">

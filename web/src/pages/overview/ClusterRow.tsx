@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { ClusterListItem } from '../../../../src/contract/api';
 import { ageMs, formatAge, formatDuration, formatTime } from '../../components/format';
 import { describeScrapeError } from '../../components/scrapeErrors';
+import { healthHint } from './healthHint';
 
 // A day without a successful backup is worth a second look.
 const staleBackupMs = 24 * 60 * 60 * 1000;
@@ -74,7 +75,7 @@ export const ClusterRow = memo(function ClusterRow(props: {
         <span className="cell-line cell-secondary">{item.namespace}</span>
       </div>
       <div role="cell">
-        <span className={`health-pill health-pill-${item.overallHealth}`}>
+        <span className={`health-pill health-pill-${item.overallHealth}`} title={healthHint(item)}>
           {item.overallHealth}
         </span>
       </div>

@@ -4,10 +4,14 @@ import type { ClusterListItem } from '../../../../src/contract/api';
 import { ClusterRow, columns } from './ClusterRow';
 
 const rowHeight = 48;
+// Matches .cluster-header in app.css: the rows start this far into the scroll box.
+const headerHeight = 36;
 
 /**
  * The overview list. Only the rows in view are in the DOM, so ten thousand
- * clusters scroll and filter as smoothly as ten.
+ * clusters scroll and filter as smoothly as ten. Header and rows share one
+ * scroll box, so on a narrow screen they move sideways together; the header
+ * sticks to the top when the rows scroll down.
  */
 export function ClusterTable({ items, now }: { items: ClusterListItem[]; now: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -15,6 +19,7 @@ export function ClusterTable({ items, now }: { items: ClusterListItem[]; now: nu
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
+    scrollMargin: headerHeight,
     overscan: 10,
     getItemKey: (index) => {
       const item = items[index];
@@ -24,28 +29,32 @@ export function ClusterTable({ items, now }: { items: ClusterListItem[]; now: nu
 
   return (
     <div
-      role="table"
-      aria-label="Clusters"
-      aria-rowcount={items.length + 1}
+      ref={scrollRef}
+      role="region"
+      aria-label="Cluster list"
       className="cluster-table"
+      tabIndex={0}
     >
-      <div role="rowgroup">
-        <div role="row" aria-rowindex={1} className="cluster-row cluster-header">
-          {columns.map((column) => (
-            <div role="columnheader" key={column}>
-              {column}
-            </div>
-          ))}
-        </div>
-      </div>
       <div
-        ref={scrollRef}
-        role="rowgroup"
-        className="cluster-scroll"
-        tabIndex={0}
-        aria-label="Cluster rows"
+        role="table"
+        aria-label="Clusters"
+        aria-rowcount={items.length + 1}
+        className="cluster-grid"
       >
-        <div className="cluster-rows" style={{ height: virtualizer.getTotalSize() }}>
+        <div role="rowgroup" className="cluster-head">
+          <div role="row" aria-rowindex={1} className="cluster-row cluster-header">
+            {columns.map((column) => (
+              <div role="columnheader" key={column}>
+                {column}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div
+          role="rowgroup"
+          className="cluster-rows"
+          style={{ height: virtualizer.getTotalSize() }}
+        >
           {virtualizer.getVirtualItems().map((row) => {
             const item = items[row.index];
             if (item === undefined) return null;
@@ -55,7 +64,7 @@ export function ClusterTable({ items, now }: { items: ClusterListItem[]; now: nu
                 item={item}
                 now={now}
                 rowIndex={row.index + 2}
-                offset={row.start}
+                offset={row.start - headerHeight}
               />
             );
           })}

@@ -41,11 +41,14 @@ export function OverviewPage() {
             {items ? `${filtered.length} of ${items.length} shown` : ' '}
           </Text>
         </div>
-        <HealthCounts
-          counts={counts}
-          selected={filters.health}
-          onSelect={(health) => setFilters({ ...filters, health })}
-        />
+        {/* Counts of zero before the list arrives would read as "all clear". */}
+        {items ? (
+          <HealthCounts
+            counts={counts}
+            selected={filters.health}
+            onSelect={(health) => setFilters({ ...filters, health })}
+          />
+        ) : null}
       </Group>
       <FilterBar filters={filters} namespaces={list.data?.namespaces ?? []} onChange={setFilters} />
       {list.isPending ? <Loading label="Loading clusters…" /> : null}

@@ -1,7 +1,8 @@
 import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { useRestoreStatus } from '../../api/queries';
-import { ErrorState, Loading } from '../../components/StateViews';
+import { isNotFound } from '../../api/client';
+import { useClusterDetail, useRestoreStatus } from '../../api/queries';
+import { ClusterNotFound, ErrorState, Loading, NotFound } from '../../components/StateViews';
 import { useClusterParams } from '../../components/useClusterParams';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { RestoreTimeline } from './RestoreTimeline';
@@ -12,6 +13,27 @@ const phaseColor = {
   ready: 'teal',
   failed: 'red',
 } as const;
+
+/**
+ * restore-status answers 404 both for an unknown cluster and for one that was
+ * not restored from a backup; the cluster itself tells the two apart.
+ */
+function NoRestoreStatus({ namespace, name }: { namespace: string; name: string }) {
+  const detail = useClusterDetail(namespace, name);
+  if (detail.isPending) return <Loading label="Loading cluster…" />;
+  if (isNotFound(detail.error)) return <ClusterNotFound namespace={namespace} name={name} />;
+  if (detail.isError) {
+    return <ErrorState title="Cluster could not be loaded" error={detail.error} />;
+  }
+  return (
+    <NotFound
+      title="No restore to follow"
+      back={{ to: `/clusters/${namespace}/${name}`, label: `Open cluster ${name}` }}
+    >
+      Cluster {name} was not created from a backup, so it has no restore progress to show.
+    </NotFound>
+  );
+}
 
 /** Live progress of a restore, addressed by the new (target) cluster. */
 export default function RestoreProgressPage() {
@@ -34,7 +56,8 @@ export default function RestoreProgressPage() {
         </Title>
       </div>
       {progress.isPending ? <Loading label="Loading restore progress…" /> : null}
-      {progress.isError ? (
+      {isNotFound(progress.error) ? <NoRestoreStatus namespace={namespace} name={name} /> : null}
+      {progress.isError && !isNotFound(progress.error) ? (
         <ErrorState
           title="Restore progress could not be loaded"
           error={progress.error}

@@ -1,9 +1,10 @@
 import { Alert, Anchor, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { isNotFound } from '../../api/client';
 import { useApiVersion, useRestoreOptions } from '../../api/queries';
 import { formatTime } from '../../components/format';
-import { ErrorState, Loading } from '../../components/StateViews';
+import { ClusterNotFound, ErrorState, Loading } from '../../components/StateViews';
 import { useClusterParams } from '../../components/useClusterParams';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { BackupChoice } from './BackupChoice';
@@ -33,6 +34,7 @@ export default function RestoreWizard() {
   });
 
   if (options.isPending) return <Loading label="Loading backups to restore from…" />;
+  if (isNotFound(options.error)) return <ClusterNotFound namespace={namespace} name={name} />;
   if (options.isError) {
     return (
       <ErrorState
@@ -76,6 +78,8 @@ export default function RestoreWizard() {
       <Stepper
         active={step}
         size="sm"
+        wrap={false}
+        classNames={{ separator: 'wizard-separator', stepDescription: 'wizard-step-description' }}
         allowNextStepsSelect={false}
         onStepClick={(next) => next < step && setStep(next)}
       >

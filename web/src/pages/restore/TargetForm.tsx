@@ -59,7 +59,7 @@ export function TargetForm(props: {
         label="Name of the new cluster"
         value={draft.targetName}
         onChange={(e) => onChange({ ...draft, targetName: e.currentTarget.value })}
-        error={draft.targetName === '' ? undefined : nameProblem}
+        error={nameProblem}
         description={`Lowercase letters, digits and '-', at most ${maxClusterNameLength(backup.method)} characters.`}
         data-testid="target-name"
         required
