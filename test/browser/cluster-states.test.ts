@@ -104,4 +104,22 @@ describe('cluster pages with little to show', () => {
     );
     expect(problems).toEqual(noProblems);
   }, 60_000);
+
+  it('keeps the restore wizard step in the address, so back goes one step back', async () => {
+    await page.goto(`${demo.url}/clusters/payments/orders-db/restore`);
+    await page.getByTestId('choose-orders-db-initial').click();
+    await page.getByTestId('wizard-next').click();
+    await page.waitForURL(/[?&]step=1/);
+    await page.getByTestId('target-name').waitFor();
+
+    await page.goBack();
+    await page.waitForURL((url) => !url.search.includes('step='));
+    expect(await page.getByTestId('choose-orders-db-initial').isChecked()).toBe(true);
+
+    // A reload forgets the choices, so a later step falls back to the first.
+    await page.goto(`${demo.url}/clusters/payments/orders-db/restore?step=2`);
+    await page.getByTestId('choose-orders-db-initial').waitFor();
+    expect(await page.getByTestId('target-name').count()).toBe(0);
+    expect(problems).toEqual(noProblems);
+  }, 60_000);
 });

@@ -39,8 +39,11 @@ export function PreviewStep(props: {
   function createCluster() {
     create.mutate(props.request, {
       onSuccess: (response) =>
+        // The progress page replaces the wizard in the history: going back
+        // from it must not offer to create the same cluster again.
         void navigate(
           `/clusters/${response.targetCluster.namespace}/${response.targetCluster.name}/restore-progress`,
+          { replace: true },
         ),
     });
   }

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { isNotFound } from '../../api/client';
 import { useApiVersion, useRestoreOptions } from '../../api/queries';
 import { formatTime } from '../../components/format';
@@ -13,6 +13,11 @@ import { PreviewStep } from './PreviewStep';
 import { isTargetValid, TargetForm } from './TargetForm';
 import { completedBackups } from './validation';
 
+function stepFrom(value: string | null): number {
+  const step = Number(value ?? '0');
+  return Number.isInteger(step) && step >= 0 && step <= 2 ? step : 0;
+}
+
 /** Restore a backup into a new cluster: choose, name, preview, confirm. */
 export default function RestoreWizard() {
   const { namespace, name } = useClusterParams();
@@ -24,7 +29,12 @@ export default function RestoreWizard() {
     : permissions?.canRestore === false
       ? `You are not allowed to create restore clusters in namespace ${namespace}.`
       : undefined;
-  const [step, setStep] = useState(0);
+  // The step lives in the URL, so the browser's back button goes back one
+  // step; the choices live in the page and are kept while it stays open.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const requestedStep = stepFrom(searchParams.get('step'));
+  const setStep = (next: number) =>
+    setSearchParams(next === 0 ? {} : { step: String(next) }, { preventScrollReset: true });
   const [draft, setDraft] = useState<RestoreDraft>({
     backupName: '',
     targetNamespace: namespace,
@@ -47,10 +57,12 @@ export default function RestoreWizard() {
 
   const backups = completedBackups(options.data);
   const backup = backups.find((b) => b.name === draft.backupName);
-  const canContinue =
-    step === 0
-      ? backup !== undefined
-      : backup !== undefined && isTargetValid({ draft, backup, options: options.data });
+  // A step reached through the URL (a reload, a shared link) without the
+  // choices it needs falls back to the first step that lacks one.
+  const isTargetReady =
+    backup !== undefined && isTargetValid({ draft, backup, options: options.data });
+  const step = backup === undefined ? 0 : requestedStep === 2 && !isTargetReady ? 1 : requestedStep;
+  const canContinue = step === 0 ? backup !== undefined : isTargetReady;
 
   return (
     <Stack gap="md">
