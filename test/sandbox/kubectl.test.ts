@@ -241,9 +241,12 @@ describe('kubectl against the sandbox', () => {
       input: manifest,
     });
     expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The Backup "wrong-target" is invalid:');
     expect(result.stderr).toContain(
-      'The Backup "wrong-target" is invalid: spec.target: Unsupported value: "replica": ' +
-        'supported values: "primary", "prefer-standby"',
+      '* spec.target: Unsupported value: "replica": supported values: "primary", "prefer-standby"',
+    );
+    expect(result.stderr).toContain(
+      '* <nil>: Invalid value: "null": some validation rules were not checked',
     );
   });
 

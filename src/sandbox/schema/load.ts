@@ -8,7 +8,7 @@ import type { Admission, AdmissionResult } from '../store/admission';
 import type { StatusCause } from '../store/errors';
 import type { ResourceType } from '../store/types';
 import { builtinSchemas } from './builtin';
-import { checkRules } from './rules';
+import { checkRules, hasRules } from './rules';
 import { admitWithSchema, type CrdSchema } from './structural';
 
 interface CrdDocument {
@@ -23,9 +23,10 @@ interface CrdDocument {
 const cache = new Map<string, Map<string, CrdSchema>>();
 
 /**
- * Schema errors after which the apiserver does not run the CEL rules, since
- * they could read missing or mistyped values; it says so in one more cause.
- * After other errors (a pattern, a minimum) the rules still run.
+ * Schema errors after which the apiserver does not run the CEL rules of a
+ * schema that has any, since they could read missing or mistyped values; it
+ * says so in one more cause. After other errors (a pattern, a minimum) the
+ * rules still run.
  */
 const blockingReasons = new Set([
   'FieldValueRequired',
@@ -90,6 +91,7 @@ export function loadAdmission(crdDir: string | undefined): Admission {
       const schema = resource.group === '' ? undefined : schemaFor(resource, crdSchemas);
       if (schema === undefined) return { causes: [], unknownFields: [] };
       const result = admitWithSchema(object, schema);
+      if (!hasRules(schema)) return result;
       if (result.causes.some((cause) => blockingReasons.has(cause.reason))) {
         return { ...result, causes: [...result.causes, rulesNotChecked] };
       }

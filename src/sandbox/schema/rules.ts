@@ -42,6 +42,22 @@ export interface RuleSchema {
 type JsonObject = Record<string, unknown>;
 
 const programs = new Map<string, ParseResult | null>();
+const schemasWithRules = new WeakMap<RuleSchema, boolean>();
+
+/** Whether the schema declares any rule, at any depth (computed once per schema). */
+export function hasRules(schema: RuleSchema): boolean {
+  let answer = schemasWithRules.get(schema);
+  if (answer === undefined) {
+    const children = [
+      ...Object.values(schema.properties ?? {}),
+      ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+      ...(schema.items === undefined ? [] : [schema.items]),
+    ];
+    answer = (schema['x-kubernetes-validations']?.length ?? 0) > 0 || children.some(hasRules);
+    schemasWithRules.set(schema, answer);
+  }
+  return answer;
+}
 
 /** The compiled rule, or null when the evaluator cannot read it. */
 export function compileRule(rule: string): ParseResult | null {
