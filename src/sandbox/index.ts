@@ -12,6 +12,7 @@ import { startOperator } from './operator/operator';
 import { PodIpAllocator } from './operator/pod-ips';
 import { applyDemoScenario } from './scenarios/demo';
 import { seedScaleScenario } from './scenarios/scale';
+import { crdSchemaLookup } from './schema/load';
 import { createObjectStore } from './store/memory';
 import type { ObjectStore, ResourceType } from './store/types';
 
@@ -51,7 +52,7 @@ export interface Sandbox {
   /** The kubeconfig YAML (CA inline, any-token user). */
   kubeconfig: string;
   store: ObjectStore;
-  /** API faults (watch drops, 410, latency, 429/5xx). */
+  /** API faults (watch drops, 410, latency, RBAC-worded 403, 429/5xx). */
   faults: ApiFaults;
   exporterFaults: ExporterFaults;
   speed: number;
@@ -65,6 +66,8 @@ export interface Sandbox {
 /** Above this many seeded clusters exporters answer only through the pod proxy. */
 export const listenerClusterLimit = 200;
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** About how long a real namespace controller takes to act on a deleted namespace. */
+const namespaceSyncBaseMs = 3_000;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -72,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = createObjectStore({
     logger,
     podGracePeriodMs: 30_000 / speed,
+    namespaceSyncDelayMs: namespaceSyncBaseMs / speed,
     ...(options.crdDir === undefined ? {} : { crdDir: options.crdDir }),
   });
   const ips = new PodIpAllocator();
@@ -98,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     controlRoutes: exporterControlRoutes(hub),
     logger,
     ...(options.accessPolicy === undefined ? {} : { accessPolicy: options.accessPolicy }),
+    ...(options.crdDir === undefined ? {} : { crdSchemaFor: crdSchemaLookup(options.crdDir) }),
   });
   if (options.scenario !== 'empty' && options.clusters === undefined) applyDemoScenario(store);
 

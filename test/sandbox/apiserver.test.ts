@@ -377,8 +377,8 @@ describe('errors as Status objects', () => {
           body: {},
           contentType: 'application/apply-patch+yaml',
         }),
-      400,
-      'BadRequest',
+      422,
+      'Invalid',
     ],
     [
       'an unknown body type',

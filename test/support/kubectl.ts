@@ -10,6 +10,7 @@ import {
   type ApiServer,
   type ApiServerOptions,
 } from '../../src/sandbox/apiserver/server';
+import { crdSchemaLookup } from '../../src/sandbox/schema/load';
 import { createObjectStore, type ObjectStoreOptions } from '../../src/sandbox/store/memory';
 import type { ObjectStore } from '../../src/sandbox/store/types';
 
@@ -38,8 +39,15 @@ export interface Sandbox {
 export async function startSandbox(
   options: { store?: ObjectStoreOptions; server?: Omit<ApiServerOptions, 'store'> } = {},
 ): Promise<Sandbox> {
-  const store = createObjectStore({ crdDir: path.join(referenceDir, 'crds'), ...options.store });
-  const server = await startApiServer({ store, host: '127.0.0.1', port: 0, ...options.server });
+  const crdDir = path.join(referenceDir, 'crds');
+  const store = createObjectStore({ crdDir, ...options.store });
+  const server = await startApiServer({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    crdSchemaFor: crdSchemaLookup(crdDir),
+    ...options.server,
+  });
   const dir = await mkdtemp(path.join(tmpdir(), 'deckhand-kubectl-'));
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, buildKubeconfig({ server: server.url, caPem: server.caPem }));

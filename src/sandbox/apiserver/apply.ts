@@ -1,173 +1,311 @@
 // Server-side apply (`kubectl apply --server-side`, content type
-// application/apply-patch+yaml) for the common case of one manager owning
-// what it applies.
+// application/apply-patch+yaml), following the apiserver's field manager:
 //
-// What the apiserver does and the sandbox does too: an apply creates the
-// object when it is missing; otherwise the applied configuration is merged
-// into the object (maps field by field, lists of named items item by item,
-// other lists replaced whole), fields the same manager applied last time and
-// left out now are removed, and the manager's field set is kept in
-// metadata.managedFields as a FieldsV1 entry with operation `Apply`.
+// - The configuration is merged into the stored object by the schema's list
+//   types (see fieldpath.ts): objects field by field, map lists item by item
+//   by their keys, set lists value by value, anything else replaced whole.
+// - Fields the manager applied last time and leaves out now are removed,
+//   unless another manager also owns them.
+// - A field another manager owns whose value would change is a conflict (409)
+//   unless the apply forces it, which moves the field to the applier. Equal
+//   values are shared, not conflicts.
+// - An apply that changes nothing keeps the stored managedFields, times
+//   included, so the store sees no change: same resourceVersion, no event.
 //
-// What it does not do: conflict detection between managers (a field another
-// manager set is simply overwritten, as with --force-conflicts), field sets
-// for non-apply writes, and list-type or map-type hints from the schema (any
-// list whose items all have a `name` is merged by name, as the strategic merge
-// patch here does).
-import { badRequest } from '../store/errors';
+// Not modelled: version conversion of field sets (the sandbox serves one
+// version per resource) and the re-keying of field sets after a CRD's list
+// types change.
+import { ApiError, invalid } from '../store/errors';
 import type { KubeObject } from '../store/types';
+import {
+  checkAppliedList,
+  childrenOf,
+  childSchema,
+  findChild,
+  formatPath,
+  isObject,
+  itemStep,
+  joinPath,
+  shapeOf,
+  stepsOf,
+  type FieldSchema,
+  type PathSet,
+  type Shape,
+} from './fieldpath';
+import { appliedPaths } from './fieldsets';
+import {
+  decodeManagers,
+  encodeManagers,
+  ownable,
+  ownedChanges,
+  releaseChanged,
+  sameManager,
+  type Manager,
+  type WriteScope,
+} from './managed';
 
-type Json = unknown;
 type JsonObject = Record<string, unknown>;
-/** A FieldsV1 set: `f:<field>` and `k:{"name":"..."}` keys, `{}` at the leaves. */
-export type FieldSet = { [key: string]: FieldSet };
 
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+/** Metadata the apiserver sets; a configuration naming it changes nothing. */
+const serverSetMetadata = new Set(['uid', 'resourceVersion', 'generation', 'creationTimestamp']);
+
+/** The manager named by the request; the apiserver refuses an apply without one. */
+export function applyManager(url: URL): string {
+  const manager = url.searchParams.get('fieldManager') ?? '';
+  const cause =
+    manager === ''
+      ? { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch' }
+      : manager.length > 128
+        ? { reason: 'FieldValueTooLong', message: 'Too long: may not be more than 128 bytes' }
+        : undefined;
+  if (cause === undefined) return manager;
+  throw invalid({
+    kind: 'PatchOptions',
+    group: 'meta.k8s.io',
+    name: '',
+    causes: [{ ...cause, field: 'fieldManager' }],
+  });
 }
 
-function isNamedList(value: unknown): value is JsonObject[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((item) => isObject(item) && typeof item.name === 'string')
-  );
-}
-
-function itemKey(item: JsonObject): string {
-  return `k:${JSON.stringify({ name: item.name })}`;
-}
-
-/** Identity and server-set metadata, which no manager owns. */
-const unownedMetadata = new Set([
-  'name',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-]);
-
-/** The fields a configuration sets, as FieldsV1. */
-export function fieldSetOf(value: Json, path: string[] = []): FieldSet {
-  if (isNamedList(value)) {
-    const set: FieldSet = {};
-    for (const item of value) set[itemKey(item)] = { '.': {}, ...fieldSetOf(item, path) };
-    return set;
+function mergeValues(live: unknown, applied: unknown, schema: FieldSchema | undefined): unknown {
+  const shape = shapeOf(applied, schema);
+  if (shape.kind === 'object') return mergeObjects(live, applied as JsonObject, schema);
+  if (shape.kind === 'atomic' || !Array.isArray(live) || !Array.isArray(applied)) {
+    return structuredClone(applied);
   }
-  if (!isObject(value)) return {};
-  const set: FieldSet = {};
-  for (const [key, child] of Object.entries(value)) {
-    const isTop = path.length === 0;
-    if (isTop && (key === 'apiVersion' || key === 'kind' || key === 'status')) continue;
-    if (path.length === 1 && path[0] === 'metadata' && unownedMetadata.has(key)) continue;
-    set[`f:${key}`] = fieldSetOf(child, [...path, key]);
-  }
-  return set;
+  if (shapeOf(live, schema).kind !== shape.kind) return structuredClone(applied);
+  return mergeLists({ live, applied, schema, shape });
 }
 
-/** Removes from `target` what `previous` covers and `next` does not. */
-function removeDropped(target: Json, previous: FieldSet, next: FieldSet): void {
-  for (const [key, previousChild] of Object.entries(previous)) {
-    if (key === '.') continue;
-    const nextChild = next[key];
-    if (key.startsWith('f:') && isObject(target)) {
-      const field = key.slice(2);
-      if (nextChild === undefined) delete target[field];
-      else removeDropped(target[field], previousChild, nextChild);
-    } else if (key.startsWith('k:') && Array.isArray(target)) {
-      const index = target.findIndex((item) => isObject(item) && itemKey(item) === key);
-      if (index < 0) continue;
-      if (nextChild === undefined) target.splice(index, 1);
-      else removeDropped(target[index], previousChild, nextChild);
-    }
-  }
-}
-
-/** Merges the applied configuration into the object. */
-function mergeApplied(target: Json, applied: Json): Json {
-  if (isNamedList(applied) && Array.isArray(target)) {
-    const result = [...target];
-    for (const item of applied) {
-      const index = result.findIndex((entry) => isObject(entry) && entry.name === item.name);
-      if (index < 0) result.push(structuredClone(item));
-      else result[index] = mergeApplied(result[index], item);
-    }
-    return result;
-  }
-  if (!isObject(applied)) return structuredClone(applied);
-  const result: JsonObject = isObject(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(applied)) {
-    result[key] = mergeApplied(result[key], value);
+function mergeObjects(
+  live: unknown,
+  applied: JsonObject,
+  schema: FieldSchema | undefined,
+): JsonObject {
+  const result: JsonObject = isObject(live) ? { ...live } : {};
+  for (const [field, value] of Object.entries(applied)) {
+    // A null in a configuration sets nothing and owns nothing.
+    if (value === null) continue;
+    result[field] = mergeValues(result[field], value, childSchema(schema, field));
   }
   return result;
 }
 
-interface ManagedFieldsEntry {
-  manager: string;
-  operation: string;
-  apiVersion: string;
-  time: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: FieldSet;
-}
+/**
+ * Merges two keyed lists the way the apiserver orders them: items in both
+ * follow the applied order, stored-only items keep their place among them,
+ * applied-only items come where the configuration puts them.
+ */
+function mergeLists(input: {
+  live: unknown[];
+  applied: unknown[];
+  schema: FieldSchema | undefined;
+  shape: Shape;
+}): unknown[] {
+  const { live, applied, schema, shape } = input;
+  const stepOf = (item: unknown): string => itemStep(item, { schema, shape });
+  const liveSteps = live.map(stepOf);
+  const appliedSteps = applied.map(stepOf);
+  const liveItems = new Map(liveSteps.map((step, index) => [step, live[index]]));
+  const appliedSet = new Set(appliedSteps);
+  const shared = appliedSteps.filter((step) => liveItems.has(step));
+  const merged: unknown[] = [];
+  const done = new Set<string>();
+  let nextShared = 0;
+  const takeApplied = (index: number): void => {
+    const step = appliedSteps[index] ?? '';
+    merged.push(mergeValues(liveItems.get(step), applied[index], schema?.items));
+    done.add(step);
+    if (shared[nextShared] === step) nextShared++;
+  };
 
-function managedEntries(object: KubeObject | undefined): ManagedFieldsEntry[] {
-  const entries = object?.metadata.managedFields;
-  return Array.isArray(entries) ? (entries as ManagedFieldsEntry[]) : [];
-}
-
-/** The manager named by the request; the apiserver refuses an apply without one. */
-export function applyManager(url: URL): string {
-  const manager = url.searchParams.get('fieldManager')?.trim() ?? '';
-  if (manager === '') {
-    throw badRequest(
-      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-    );
+  let l = 0;
+  let r = 0;
+  while (l < live.length || r < applied.length) {
+    const liveStep = liveSteps[l] ?? '';
+    const hasBoth = l < live.length && r < applied.length;
+    if (hasBoth && liveStep === appliedSteps[r]) {
+      takeApplied(r);
+      l++;
+      r++;
+    } else if (l < live.length && !appliedSet.has(liveStep)) {
+      merged.push(live[l]);
+      l++;
+    } else if (
+      l < live.length &&
+      (done.has(liveStep) || (hasBoth && liveStep !== shared[nextShared]))
+    ) {
+      l++;
+    } else {
+      takeApplied(r);
+      r++;
+    }
   }
-  if (manager.length > 128) {
-    throw badRequest(
-      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes',
-    );
-  }
-  return manager;
+  return merged;
 }
 
-/** The object an apply produces, from the stored one (if any) and the configuration. */
+/**
+ * Removes `path` from a value. Key fields of a map-list item stay: the item
+ * itself remains while anyone owns part of it.
+ */
+function removePath(root: unknown, input: { path: string; schema: FieldSchema }): void {
+  const steps = stepsOf(input.path);
+  let container = root;
+  let schema: FieldSchema | undefined = input.schema;
+  let keyFields: string[] = [];
+  for (const step of steps.slice(0, -1)) {
+    const shape = shapeOf(container, schema);
+    const child = findChild(container, { step, schema });
+    if (child === undefined) return;
+    keyFields = shape.kind === 'mapList' ? shape.keys : [];
+    container = child.value;
+    schema = child.schema;
+  }
+  const last = steps.at(-1) ?? '';
+  if (last.startsWith('f:') && isObject(container)) {
+    if (!keyFields.includes(last.slice(2))) delete container[last.slice(2)];
+    return;
+  }
+  if (!Array.isArray(container)) return;
+  const shape = shapeOf(container, schema);
+  const index = container.findIndex((item) => itemStep(item, { schema, shape }) === last);
+  if (index >= 0) container.splice(index, 1);
+}
+
+/** Drops what the manager applied before and no longer does, unless someone still owns it. */
+function pruneDropped(
+  object: KubeObject,
+  input: { previous: PathSet; kept: PathSet; schema: FieldSchema },
+): void {
+  const leadsToKept = new Set<string>();
+  for (const path of input.kept) {
+    const steps = stepsOf(path);
+    for (let length = 1; length < steps.length; length++) {
+      leadsToKept.add(steps.slice(0, length).join('\n'));
+    }
+  }
+  const dropped = [...input.previous]
+    .filter((path) => !input.kept.has(path) && !leadsToKept.has(path))
+    .sort((a, b) => stepsOf(a).length - stepsOf(b).length);
+  for (const path of dropped) removePath(object, { path, schema: input.schema });
+}
+
+function printManager(entry: Manager): string {
+  const name = JSON.stringify(entry.manager);
+  return entry.operation === 'Update' ? `${name} using ${entry.apiVersion}` : name;
+}
+
+/** The apiserver's conflict error: one line for one conflict, a list per manager otherwise. */
+function conflictError(conflicts: { owner: Manager; path: string }[]): ApiError {
+  const causes = conflicts.map(({ owner, path }) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${printManager(owner)}`,
+    field: formatPath(path),
+  }));
+  const [only] = conflicts;
+  let message: string;
+  if (conflicts.length === 1 && only !== undefined) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(only.owner)}: ${formatPath(only.path)}`;
+  } else {
+    const byManager = new Map<string, string[]>();
+    for (const { owner, path } of conflicts) {
+      const key = printManager(owner);
+      byManager.set(key, [...(byManager.get(key) ?? []), formatPath(path)]);
+    }
+    const lines = [...byManager.keys()]
+      .sort()
+      .flatMap((key) => [
+        `conflicts with ${key}:`,
+        ...(byManager.get(key) ?? []).map((path) => `- ${path}`),
+      ]);
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new ApiError({ code: 409, reason: 'Conflict', message, details: { causes } });
+}
+
+function findConflicts(others: Manager[], changed: PathSet): { owner: Manager; path: string }[] {
+  return others.flatMap((owner) =>
+    [...owner.paths]
+      .filter((path) => changed.has(path))
+      .sort()
+      .map((path) => ({ owner, path })),
+  );
+}
+
+/** The configuration's fields that apply may set: never server-set metadata, never another part's status. */
+function appliedBody(applied: JsonObject, scope: WriteScope): JsonObject {
+  const body: JsonObject = { ...applied };
+  if (isObject(applied.metadata)) {
+    const metadata = Object.entries(applied.metadata).filter(
+      ([field]) => !serverSetMetadata.has(field),
+    );
+    body.metadata = Object.fromEntries(metadata);
+  }
+  if (scope.hasStatus && scope.subresource !== 'status') delete body.status;
+  return body;
+}
+
+/** Checks every map list of the configuration before anything is merged. */
+function checkAppliedLists(
+  value: unknown,
+  input: { schema: FieldSchema | undefined; path: string },
+): void {
+  if (Array.isArray(value)) checkAppliedList(value, input);
+  const shape = shapeOf(value, input.schema);
+  for (const child of childrenOf(value, input.schema, shape)) {
+    checkAppliedLists(child.value, {
+      schema: child.schema,
+      path: joinPath(input.path, child.step),
+    });
+  }
+}
+
+/**
+ * The object an apply produces, from the stored one (if any) and the
+ * configuration. `admit` gives the merged object as the store would keep it
+ * (defaults filled in), which is what ownership and conflicts are judged on,
+ * as the apiserver judges them on its defaulted objects.
+ */
 export function applyConfiguration(input: {
   existing: KubeObject | undefined;
   applied: JsonObject;
   manager: string;
+  isForced: boolean;
+  schema: FieldSchema;
+  scope: WriteScope;
   now: string;
+  admit: (object: KubeObject) => KubeObject;
 }): KubeObject {
-  const { existing, applied, manager } = input;
-  const next = fieldSetOf(applied);
-  const entries = managedEntries(existing);
-  const previous = entries.find(
-    (entry) => entry.manager === manager && entry.operation === 'Apply',
-  )?.fieldsV1;
+  const { existing, schema, scope } = input;
+  const body = appliedBody(input.applied, scope);
+  checkAppliedLists(body, { schema, path: '' });
+  const managers = decodeManagers(existing?.metadata.managedFields) ?? [];
+  const own: Omit<Manager, 'paths'> = {
+    manager: input.manager,
+    operation: 'Apply',
+    apiVersion: String(body.apiVersion ?? existing?.apiVersion ?? ''),
+    ...(scope.subresource === undefined ? {} : { subresource: scope.subresource }),
+  };
+  const previous = managers.find((entry) => sameManager(entry, own));
+  const others = managers.filter((entry) => entry !== previous);
+  const paths = ownable(appliedPaths(body, schema), scope);
 
-  const base: JsonObject = existing === undefined ? {} : (structuredClone(existing) as JsonObject);
-  if (previous !== undefined) removeDropped(base, previous, next);
-  const { metadata: appliedMetadata, ...appliedRest } = applied;
-  const merged = mergeApplied(base, appliedRest) as KubeObject;
-  merged.metadata = mergeApplied(
-    isObject(base.metadata) ? base.metadata : {},
-    isObject(appliedMetadata) ? appliedMetadata : {},
-  ) as KubeObject['metadata'];
-  merged.metadata.managedFields = [
-    ...entries.filter((entry) => !(entry.manager === manager && entry.operation === 'Apply')),
-    {
-      manager,
-      operation: 'Apply',
-      apiVersion: String(applied.apiVersion ?? existing?.apiVersion ?? ''),
-      time: input.now,
-      fieldsType: 'FieldsV1',
-      fieldsV1: next,
-    },
-  ];
+  const base = existing === undefined ? {} : structuredClone(existing);
+  const merged = mergeValues(base, body, schema) as KubeObject;
+  const kept = new Set([...paths, ...others.flatMap((entry) => [...entry.paths])]);
+  pruneDropped(merged, { previous: previous?.paths ?? new Set(), kept, schema });
+
+  const after = input.admit(merged);
+  const changes = ownedChanges({ before: existing ?? {}, after, schema, scope });
+  const changed = new Set([...changes.added, ...changes.modified]);
+  const conflicts = findConflicts(others, changed);
+  if (conflicts.length > 0 && !input.isForced) throw conflictError(conflicts);
+
+  // The applier's time moves only when the object changes; an apply that
+  // changes nothing then leaves managedFields, and so the object, as stored.
+  const isChanged = changed.size > 0 || changes.removed.size > 0;
+  const time = isChanged || previous?.time === undefined ? input.now : previous.time;
+  const entries = encodeManagers([...releaseChanged(others, changes), { ...own, time, paths }]);
+  merged.metadata = { ...merged.metadata, managedFields: entries };
   return merged;
 }

@@ -7,7 +7,8 @@
 //     {"type":"goneInStream"}                      ERROR event (410 Expired) in open streams, then close
 //     {"type":"stallWatches","on":true|false}      keep streams open but silent
 //     {"type":"latency","ms":250}                  delay every API request (0 = off)
-//     {"type":"failNext","count":3,"status":403|429|500|503,"retryAfterSeconds":2}
+//     {"type":"failNext","count":3,"status":403|429|500|503,"retryAfterSeconds":2,
+//      "resource":"clusters.postgresql.cnpg.io"}   (resource optional: only its requests fail)
 //     {"type":"reset"}                             clear every API fault
 //   GET  /_sandbox/faults/api   the current API fault settings
 //
@@ -16,7 +17,7 @@
 // there), and a JSON 404 when nobody handles them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, pathNotFound } from '../store/errors';
-import type { FaultState } from './faults';
+import type { FailNextOptions, FaultState } from './faults';
 import { parseJson, readBody, sendJson } from './http';
 import type { WatchRegistry } from './watch';
 
@@ -34,6 +35,23 @@ function numberField(body: Record<string, unknown>, field: string): number {
   return value;
 }
 
+function failNextOptions(body: Record<string, unknown>): FailNextOptions {
+  const status = body.status;
+  if (status !== 403 && status !== 429 && status !== 500 && status !== 503)
+    throw badRequest('"status" must be 403, 429, 500 or 503');
+  const options: FailNextOptions = { count: Math.floor(numberField(body, 'count')), status };
+  if (body.retryAfterSeconds !== undefined) {
+    options.retryAfterSeconds = numberField(body, 'retryAfterSeconds');
+  }
+  if (body.resource !== undefined) {
+    if (typeof body.resource !== 'string' || body.resource === '') {
+      throw badRequest('"resource" must be a resource name such as "clusters"');
+    }
+    options.resource = body.resource;
+  }
+  return options;
+}
+
 function applyFault(faults: FaultState, body: Record<string, unknown>): void {
   switch (body.type) {
     case 'closeWatches':
@@ -47,16 +65,8 @@ function applyFault(faults: FaultState, body: Record<string, unknown>): void {
       return faults.stallWatches(body.on);
     case 'latency':
       return faults.setLatency(numberField(body, 'ms'));
-    case 'failNext': {
-      const status = body.status;
-      if (status !== 403 && status !== 429 && status !== 500 && status !== 503)
-        throw badRequest('"status" must be 403, 429, 500 or 503');
-      const retry =
-        body.retryAfterSeconds === undefined
-          ? {}
-          : { retryAfterSeconds: numberField(body, 'retryAfterSeconds') };
-      return faults.failNext({ count: Math.floor(numberField(body, 'count')), status, ...retry });
-    }
+    case 'failNext':
+      return faults.failNext(failNextOptions(body));
     case 'reset':
       return faults.reset();
     default:

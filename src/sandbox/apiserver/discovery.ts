@@ -33,6 +33,7 @@ function describe(resource: ResourceType): Record<string, unknown>[] {
     verbs: fullVerbs,
   };
   if (resource.shortNames !== undefined) main.shortNames = resource.shortNames;
+  if (resource.categories !== undefined) main.categories = resource.categories;
   const entries = [main];
   if (resource.hasStatus) {
     entries.push({

@@ -3,18 +3,33 @@
 // RBAC, detection of a silent stream) can be exercised against a server that
 // behaves badly on purpose.
 import {
-  forbidden,
+  forbiddenFor,
   internalError,
   serviceUnavailable,
   tooManyRequests,
   tooOldResourceVersion,
   type ApiError,
 } from '../store/errors';
+import type { RequestAttributes } from './request-info';
 
 export interface FailNextOptions {
   count: number;
   status: 403 | 429 | 500 | 503;
   retryAfterSeconds?: number;
+  /**
+   * Fail only requests for this resource, as a plural (`clusters`) or a plural
+   * with its group (`clusters.postgresql.cnpg.io`); other requests pass and do
+   * not use up the count.
+   */
+  resource?: string;
+}
+
+/** A request as the fault state judges it. */
+export interface FaultRequest {
+  /** Undefined for /version, discovery and /openapi, which RBAC lets everyone read. */
+  attributes: RequestAttributes | undefined;
+  /** The user RBAC would name: the access policy's user for the token, else system:anonymous. */
+  user: string;
 }
 
 /** What the watch streams do on command; implemented by the watch registry. */
@@ -35,7 +50,10 @@ export interface ApiFaults {
   stallWatches(on: boolean): void;
   /** Delays every API request by this many milliseconds (0 turns it off). */
   setLatency(ms: number): void;
-  /** Fails the next `count` API requests with the given status. */
+  /**
+   * Fails the next `count` API requests with the given status. A 403 reads as
+   * RBAC's denial and hits resource requests only, never /version or discovery.
+   */
   failNext(options: FailNextOptions): void;
   /** Clears every fault. */
   reset(): void;
@@ -91,15 +109,40 @@ export class FaultState implements ApiFaults {
     return tooOldResourceVersion(currentResourceVersion, currentResourceVersion + 1);
   }
 
-  /** Consumes one pending failure, as the error to answer with. */
-  takeFailure(): ApiError | undefined {
+  /** Consumes one pending failure that applies to the request, as the error to answer with. */
+  takeFailure(request: FaultRequest): ApiError | undefined {
     const failures = this.failures;
-    if (failures === undefined) return undefined;
+    if (failures === undefined || !appliesTo(failures, request.attributes)) return undefined;
     failures.count--;
     if (failures.count <= 0) this.failures = undefined;
-    if (failures.status === 403) return forbidden('injected fault: access denied');
+    if (failures.status === 403 && request.attributes !== undefined) {
+      return rbacDenial(request.attributes, request.user);
+    }
     if (failures.status === 429) return tooManyRequests(failures.retryAfterSeconds ?? 1);
     if (failures.status === 503) return serviceUnavailable(failures.retryAfterSeconds);
     return internalError('injected fault');
   }
+}
+
+function appliesTo(failures: FailNextOptions, attributes: RequestAttributes | undefined): boolean {
+  if (failures.resource !== undefined) {
+    if (attributes === undefined) return false;
+    const qualified =
+      attributes.group === '' ? attributes.resource : `${attributes.resource}.${attributes.group}`;
+    return failures.resource === attributes.resource || failures.resource === qualified;
+  }
+  return failures.status !== 403 || attributes !== undefined;
+}
+
+/** The 403 the apiserver's authorization filter writes when RBAC allows nothing. */
+function rbacDenial(attributes: RequestAttributes, user: string): ApiError {
+  const { verb, group, resource, subresource, namespace, name } = attributes;
+  const target = subresource === undefined ? resource : `${resource}/${subresource}`;
+  const scope =
+    namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
+  return forbiddenFor({
+    ref: { group, resource },
+    ...(name === undefined ? {} : { name }),
+    reason: `User "${user}" cannot ${verb} resource "${target}" in API group "${group}" ` + scope,
+  });
 }

@@ -1,17 +1,29 @@
 // Verbs on resources: list, watch, get, create, update, patch, delete.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import {
   ApiError,
   badRequest,
   conflict,
+  invalid,
   methodNotAllowed,
   notFound,
   unsupportedMediaType,
+  type StatusCause,
 } from '../store/errors';
+import { rfc3339 } from '../store/prepare';
 import { apiVersionOf } from '../store/resources';
-import type { KubeObject, ListOptions, ObjectStore, WriteOptions } from '../store/types';
+import type {
+  KubeObject,
+  ListOptions,
+  ObjectStore,
+  ResourceType,
+  WriteOptions,
+} from '../store/types';
 import { applyConfiguration, applyManager } from './apply';
+import { readApplyConfiguration } from './apply-request';
+import type { FieldSchema } from './fieldpath';
+import { fieldSchemaFor } from './listtypes';
+import { managedFieldsAfterWrite, writeManager, type WriteScope } from './managed';
 import { mediaType, parseJson, readBody, sendJson, wantsTable } from './http';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
@@ -31,6 +43,12 @@ import type { WatchRegistry } from './watch';
 export interface HandlerContext {
   store: ObjectStore;
   watches: WatchRegistry;
+  /**
+   * The CRD schema of a custom resource, whose list types server-side apply
+   * and managedFields follow. Without it the sandbox's built-in CNPG schemas
+   * are used, which declare no list types, so every CRD list is atomic.
+   */
+  crdSchemaFor?: (resource: ResourceType) => FieldSchema | undefined;
 }
 
 interface Call {
@@ -108,6 +126,57 @@ function existing(context: HandlerContext, target: ResourceTarget & { name: stri
   return object;
 }
 
+function schemaOf(context: HandlerContext, resource: ResourceType): FieldSchema {
+  return fieldSchemaFor(resource, context.crdSchemaFor?.(resource));
+}
+
+function scopeOf(call: Call): WriteScope {
+  const { resource, subresource } = call.target;
+  return subresource === 'status'
+    ? { hasStatus: resource.hasStatus, subresource }
+    : { hasStatus: resource.hasStatus };
+}
+
+/**
+ * The object as the store would keep it, defaults filled in and unknown
+ * fields pruned, without writing it: managed fields are judged on this form.
+ */
+function admittedForm(
+  context: HandlerContext,
+  call: Call,
+  input: { object: KubeObject; isNew: boolean },
+): KubeObject {
+  const { resource } = call.target;
+  const options: WriteOptions = { ...writeOptions(call), dryRun: true, warnings: [] };
+  return input.isNew
+    ? context.store.create(resource, input.object, options)
+    : context.store.update(resource, input.object, options);
+}
+
+/** Sets the write's managedFields, its own Update entry included (see managed.ts). */
+function recordWrite(
+  context: HandlerContext,
+  call: Call,
+  input: {
+    existing: KubeObject | undefined;
+    next: KubeObject;
+    optionsKind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
+  },
+): void {
+  const { existing, next } = input;
+  const managedFields = managedFieldsAfterWrite({
+    existing,
+    admitted: admittedForm(context, call, { object: next, isNew: existing === undefined }),
+    given: next.metadata.managedFields,
+    manager: writeManager({ url: call.url, req: call.req, optionsKind: input.optionsKind }),
+    schema: schemaOf(context, call.target.resource),
+    scope: scopeOf(call),
+    now: rfc3339(new Date()),
+  });
+  if (managedFields === undefined) delete next.metadata.managedFields;
+  else next.metadata.managedFields = managedFields;
+}
+
 function sendObject(call: Call, status: number, object: KubeObject): void {
   if (wantsTable(call.req.headers.accept)) {
     const listMeta = { resourceVersion: object.metadata.resourceVersion };
@@ -130,6 +199,7 @@ async function create(context: HandlerContext, call: Call): Promise<void> {
   checkNamespace(call, object);
   if (call.target.resource.hasStatus) delete object.status;
   const options = writeOptions(call);
+  recordWrite(context, call, { existing: undefined, next: object, optionsKind: 'CreateOptions' });
   sendWritten(call, 201, {
     object: context.store.create(call.target.resource, object, options),
     options,
@@ -164,6 +234,10 @@ async function replace(
   checkNamespace(call, object);
   checkName(target, object);
   const options = writeOptions(call);
+  const stored = context.store.get(target.resource, target.namespace, target.name);
+  if (stored !== undefined) {
+    recordWrite(context, call, { existing: stored, next: object, optionsKind: 'UpdateOptions' });
+  }
   sendWritten(call, 200, {
     object: context.store.update(target.resource, object, options),
     options,
@@ -182,9 +256,17 @@ async function patch(
     ? [...patchTypes, 'application/strategic-merge-patch+json', applyPatchType]
     : [...patchTypes, applyPatchType];
   if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+  if (call.url.searchParams.has('force')) {
+    throw patchOptionsInvalid({
+      reason: 'FieldValueForbidden',
+      field: 'force',
+      message: 'Forbidden: may not be specified for non-apply patch',
+    });
+  }
 
   const document = parseJson(await readBody(call.req));
-  const current = structuredClone(existing(context, target));
+  const stored = existing(context, target);
+  const current = structuredClone(stored);
   let patched: unknown;
   if (type === 'application/json-patch+json') patched = jsonPatch(current, document);
   else if (type === 'application/merge-patch+json') {
@@ -210,10 +292,15 @@ async function patch(
   }
   checkKind(call, object);
   const options = writeOptions(call);
+  recordWrite(context, call, { existing: stored, next: object, optionsKind: 'PatchOptions' });
   sendWritten(call, 200, {
     object: context.store.update(target.resource, object, options),
     options,
   });
+}
+
+function patchOptionsInvalid(cause: StatusCause): ApiError {
+  return invalid({ kind: 'PatchOptions', group: 'meta.k8s.io', name: '', causes: [cause] });
 }
 
 /** Server-side apply: creates the object when missing, else merges the configuration (see apply.ts). */
@@ -223,33 +310,23 @@ async function apply(
   target: ResourceTarget & { name: string },
 ): Promise<void> {
   const manager = applyManager(call.url);
-  let document: unknown;
-  try {
-    document = parseYaml((await readBody(call.req)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw badRequest(`error decoding YAML: ${error instanceof Error ? error.message : 'invalid'}`);
-  }
-  if (!isObject(document)) throw badRequest('the applied configuration must be an object');
-  const metadata = isObject(document.metadata) ? document.metadata : {};
-  if (metadata.name !== undefined && metadata.name !== target.name) {
-    throw badRequest(
-      `the name of the object (${String(metadata.name)}) does not match the name on the URL (${target.name})`,
-    );
-  }
-  checkKind(call, { ...document, metadata: { name: target.name } } as KubeObject);
+  const document = await readApplyConfiguration({ ...call, target });
   const current = context.store.get(target.resource, target.namespace, target.name);
+  const isNew = current === undefined;
   const object = applyConfiguration({
     existing: current,
     applied: document,
     manager,
-    now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    isForced: call.url.searchParams.get('force') === 'true',
+    schema: schemaOf(context, target.resource),
+    scope: scopeOf(call),
+    now: rfc3339(new Date()),
+    admit: (merged) =>
+      admittedForm(context, call, { object: asTargeted(call, merged, isNew), isNew }),
   });
-  object.metadata.name = target.name;
-  if (target.namespace !== undefined) object.metadata.namespace = target.namespace;
+  asTargeted(call, object, isNew);
   const options = writeOptions(call);
-  if (current === undefined) {
-    if (target.resource.hasStatus) delete object.status;
+  if (isNew) {
     sendWritten(call, 201, {
       object: context.store.create(target.resource, object, options),
       options,
@@ -260,6 +337,15 @@ async function apply(
     object: context.store.update(target.resource, object, options),
     options,
   });
+}
+
+/** The applied object under the URL's name and namespace; a new one starts without status. */
+function asTargeted(call: Call, object: KubeObject, isNew: boolean): KubeObject {
+  const { target } = call;
+  object.metadata.name = target.name ?? object.metadata.name;
+  if (target.namespace !== undefined) object.metadata.namespace = target.namespace;
+  if (isNew && target.resource.hasStatus) delete object.status;
+  return object;
 }
 
 function checkPreconditions(

@@ -2,18 +2,20 @@
 // discovery, resources from the object store, watches, the pod proxy, and
 // the /_sandbox/ control API (see control.ts). Any bearer token is accepted.
 import { handleReview } from '../auth/reviews';
-import type { AccessPolicy } from '../auth/policy';
+import { userForToken, type AccessPolicy } from '../auth/policy';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { ApiError, notFound, pathNotFound, serviceUnavailable } from '../store/errors';
-import type { ObjectStore } from '../store/types';
+import type { ObjectStore, ResourceType } from '../store/types';
 import { generateCertificates } from '../tls/certs';
 import { handleControl } from './control';
 import { coreVersions, groupDocument, groupList, resourceList, serverVersion } from './discovery';
 import { FaultState, type ApiFaults } from './faults';
+import type { FieldSchema } from './fieldpath';
 import { handleResource } from './handlers';
+import { resourceAttributes } from './request-info';
 import { sendError, sendJson } from './http';
 import { serveOpenApi } from './openapi';
 import { route, type Route } from './router';
@@ -44,6 +46,11 @@ export interface ApiServerOptions {
    * those paths answer 404 as on a server that does not serve them.
    */
   accessPolicy?: AccessPolicy;
+  /**
+   * The CRD schema of a custom resource, for the list types server-side
+   * apply follows; without it every list of a custom resource is atomic.
+   */
+  crdSchemaFor?: (resource: ResourceType) => FieldSchema | undefined;
 }
 
 export interface ApiServer {
@@ -100,6 +107,18 @@ function proxy(
   state.options.podProxy(target, req, res);
 }
 
+/**
+ * The name RBAC would report for the caller. The sandbox accepts any token, so
+ * only a token the access policy knows has a user; every other caller reads
+ * as anonymous.
+ */
+function userOf(req: IncomingMessage, policy: AccessPolicy | undefined): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const user =
+    policy === undefined || token === undefined ? undefined : userForToken(policy, token);
+  return user?.name ?? 'system:anonymous';
+}
+
 async function serveApi(
   state: ServerState,
   req: IncomingMessage,
@@ -109,7 +128,10 @@ async function serveApi(
   if (state.faults.latencyMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, state.faults.latencyMs));
   }
-  const failure = state.faults.takeFailure();
+  const failure = state.faults.takeFailure({
+    attributes: resourceAttributes(req.method ?? 'GET', url),
+    user: userOf(req, state.options.accessPolicy),
+  });
   if (failure !== undefined) throw failure;
 
   const policy = state.options.accessPolicy;
@@ -129,7 +151,13 @@ async function serveApi(
         throw state.faults.watchGoneError(state.options.store.currentResourceVersion());
       }
       return handleResource(
-        { store: state.options.store, watches: state.watches },
+        {
+          store: state.options.store,
+          watches: state.watches,
+          ...(state.options.crdSchemaFor === undefined
+            ? {}
+            : { crdSchemaFor: state.options.crdSchemaFor }),
+        },
         { req, res, url, target: matched.target },
       );
     default:

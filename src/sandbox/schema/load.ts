@@ -75,6 +75,12 @@ export function loadCrdSchemas(crdDir: string): Map<string, CrdSchema> {
   return schemas;
 }
 
+/** Looks up the schema of a custom resource in the CRDs of a folder. */
+export function crdSchemaLookup(crdDir: string): (resource: ResourceType) => CrdSchema | undefined {
+  const schemas = loadCrdSchemas(crdDir);
+  return (resource) => schemas.get(`${resource.resource}.${resource.group}/${resource.version}`);
+}
+
 function schemaFor(
   resource: ResourceType,
   crdSchemas: Map<string, CrdSchema> | undefined,

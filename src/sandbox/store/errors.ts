@@ -185,8 +185,61 @@ export function internalError(message: string): ApiError {
   });
 }
 
-export function forbidden(message: string): ApiError {
-  return new ApiError({ code: 403, reason: 'Forbidden', message });
+/**
+ * 403 about one resource, worded as apimachinery's NewForbidden: the object's
+ * name is quoted when known, and details leave out an empty group or name as
+ * the apiserver's JSON does.
+ */
+export function forbiddenFor(options: {
+  ref: ResourceRef;
+  name?: string;
+  reason: string;
+  causes?: StatusCause[];
+}): ApiError {
+  const { ref, name, reason, causes } = options;
+  const subject = qualifiedResource(ref) + (name === undefined || name === '' ? '' : ` "${name}"`);
+  const details: StatusDetails = {
+    ...(name === undefined || name === '' ? {} : { name }),
+    ...(ref.group === '' ? {} : { group: ref.group }),
+    kind: ref.resource,
+    ...(causes === undefined ? {} : { causes }),
+  };
+  return new ApiError({
+    code: 403,
+    reason: 'Forbidden',
+    message: `${subject} is forbidden: ${reason}`,
+    details,
+  });
+}
+
+/** The NamespaceLifecycle admission's answer to a create in a namespace being deleted. */
+export function namespaceTerminating(options: {
+  ref: ResourceRef;
+  name: string;
+  namespace: string;
+}): ApiError {
+  const { ref, name, namespace } = options;
+  return forbiddenFor({
+    ref,
+    name,
+    reason: `unable to create new content in namespace ${namespace} because it is being terminated`,
+    causes: [
+      {
+        reason: 'NamespaceTerminating',
+        message: `namespace ${namespace} is being terminated`,
+        field: 'metadata.namespace',
+      },
+    ],
+  });
+}
+
+/** The NamespaceLifecycle admission's answer to deleting default, kube-system or kube-public. */
+export function immortalNamespace(name: string): ApiError {
+  return forbiddenFor({
+    ref: { group: '', resource: 'namespaces' },
+    name,
+    reason: 'this namespace may not be deleted',
+  });
 }
 
 /** Any thrown value as a Status; non-ApiErrors become 500 InternalError. */

@@ -6,16 +6,26 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { deepFreeze, type Admission } from './admission';
-import { applyBuiltinDefaults, contentOf, specPart } from './defaults';
+import { applyBuiltinDefaults, contentOf, specPart, tracksGeneration } from './defaults';
 import {
   alreadyExists,
   badRequest,
   conflict,
+  immortalNamespace,
   invalid,
   notFound,
   tooOldResourceVersion,
 } from './errors';
 import { History } from './history';
+import {
+  admitToNamespace,
+  immortalNamespaces,
+  isNamespaceResource,
+  isTerminating,
+  markedTerminating,
+  NamespaceController,
+  specFinalizers,
+} from './namespace-lifecycle';
 import { assignName, cloneChecked, keyNamespace, mergeForUpdate, rfc3339 } from './prepare';
 import { listPage } from './list';
 import { builtinResources } from './resources';
@@ -51,6 +61,11 @@ export interface ObjectStoreOptions {
    * Default: the grace period itself.
    */
   podGracePeriodMs?: number;
+  /**
+   * Wall-clock wait before each pass of the namespace controller, which empties
+   * and then removes a deleted namespace (default 0: the next turn of the event loop).
+   */
+  namespaceSyncDelayMs?: number;
   logger?: Logger;
 }
 
@@ -70,6 +85,7 @@ class MemoryStore implements ObjectStore {
   /** Pods (by uid) whose grace period has passed while finalizers still held them. */
   private readonly graceElapsed = new Set<string>();
   private readonly owners = new OwnerIndex();
+  private readonly namespaceController: NamespaceController;
   private readonly admission: Admission;
   private readonly now: () => Date;
   private readonly logger: Logger;
@@ -85,6 +101,13 @@ class MemoryStore implements ObjectStore {
     this.admission = loadAdmission(options.crdDir);
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger ?? pino({ level: 'silent' });
+    this.namespaceController = new NamespaceController({
+      store: this,
+      delayMs: options.namespaceSyncDelayMs ?? 0,
+      now: this.now,
+      logger: this.logger,
+    });
+    this.listeners.add((event) => this.namespaceController.observe(event));
   }
 
   resourceFor(group: string, resource: string): ResourceType | undefined {
@@ -144,6 +167,7 @@ class MemoryStore implements ObjectStore {
   close(): void {
     for (const timer of this.removalTimers) clearTimeout(timer);
     this.removalTimers.clear();
+    this.namespaceController.close();
   }
 
   create(resource: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
@@ -154,12 +178,12 @@ class MemoryStore implements ObjectStore {
       throw badRequest('the namespace of the object must be set');
     }
     if (!resource.namespaced) delete metadata.namespace;
+    this.checkNamespaceAdmits(resource, object);
     assignName({
       resource,
       object,
       isTaken: (name) => this.table(resource).get(namespace, name) !== undefined,
     });
-    this.checkNamespaceExists(resource, namespace);
     if (this.table(resource).get(namespace, metadata.name) !== undefined) {
       throw alreadyExists(resource, metadata.name);
     }
@@ -171,7 +195,8 @@ class MemoryStore implements ObjectStore {
     }
     metadata.uid = randomUUID();
     metadata.creationTimestamp = rfc3339(this.now());
-    metadata.generation = 1;
+    if (tracksGeneration(resource)) metadata.generation = 1;
+    else delete metadata.generation;
     if (options.dryRun === true) return deepFreeze(object);
     return this.commit({ resource, type: 'ADDED', object });
   }
@@ -193,7 +218,7 @@ class MemoryStore implements ObjectStore {
 
     const object = mergeForUpdate({ resource, existing, incoming, options });
     this.admit({ resource, object, operation: 'update', options, oldObject: existing });
-    if (specPart(object) !== specPart(existing)) {
+    if (tracksGeneration(resource) && specPart(object) !== specPart(existing)) {
       object.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     }
     object.metadata.resourceVersion = existing.metadata.resourceVersion;
@@ -213,12 +238,11 @@ class MemoryStore implements ObjectStore {
   ): KubeObject {
     const existing = this.get(resource, namespace, name);
     if (existing === undefined) throw notFound(resource, name);
+    const isNamespace = isNamespaceResource(resource);
+    if (isNamespace && immortalNamespaces.has(name)) throw immortalNamespace(name);
     if (options.dryRun === true) return existing;
 
-    if (resource.group === '' && resource.resource === 'namespaces') {
-      this.deleteNamespaceContents(name);
-      return this.remove(resource, existing);
-    }
+    if (isNamespace) return this.deleteNamespace(resource, existing);
     const graceSeconds = this.graceSeconds(resource, existing, options);
     const hasFinalizers = (existing.metadata.finalizers ?? []).length > 0;
     if (graceSeconds === 0 && !hasFinalizers) {
@@ -228,13 +252,27 @@ class MemoryStore implements ObjectStore {
     return this.markTerminating({ resource, existing, graceSeconds });
   }
 
-  private checkNamespaceExists(resource: ResourceType, namespace: string): void {
+  private checkNamespaceAdmits(resource: ResourceType, object: KubeObject): void {
     if (!resource.namespaced) return;
     const namespaces = this.resourceFor('', 'namespaces');
     if (namespaces === undefined) return;
-    if (this.table(namespaces).get('', namespace) === undefined) {
-      throw notFound(namespaces, namespace);
+    const namespace = this.table(namespaces).get('', keyNamespace(resource, object));
+    admitToNamespace({ namespaces, namespace, resource, object });
+  }
+
+  /**
+   * The first DELETE marks the namespace; the namespace controller does the
+   * rest (see namespace-lifecycle.ts). Later DELETEs change nothing, except
+   * that a terminating namespace without any finalizer goes at once.
+   */
+  private deleteNamespace(resource: ResourceType, existing: KubeObject): KubeObject {
+    if (isTerminating(existing)) {
+      const isHeld =
+        specFinalizers(existing).length > 0 || (existing.metadata.finalizers ?? []).length > 0;
+      return isHeld ? existing : this.remove(resource, existing);
     }
+    const object = markedTerminating(existing, this.now());
+    return this.commit({ resource, type: 'MODIFIED', object, previous: existing });
   }
 
   private admit(input: {
@@ -351,17 +389,6 @@ class MemoryStore implements ObjectStore {
     }
   }
 
-  /**
-   * Removes every object of a namespace at once, pods without their grace
-   * period; owners and dependents share the namespace, so no collection is needed.
-   */
-  private deleteNamespaceContents(namespace: string): void {
-    for (const [resource, table] of this.tables) {
-      if (!resource.namespaced) continue;
-      for (const object of table.namespaceObjects(namespace)) this.removeOnly(resource, object);
-    }
-  }
-
   private graceSeconds(
     resource: ResourceType,
     existing: KubeObject,
@@ -410,10 +437,14 @@ class MemoryStore implements ObjectStore {
     this.removalTimers.add(timer);
   }
 
-  /** An object marked for deletion goes once its finalizers are gone (and its grace has passed). */
+  /**
+   * An object marked for deletion goes once its finalizers are gone (and its
+   * grace has passed); a namespace also waits for its spec.finalizers.
+   */
   private finishDeletionIfReleased(resource: ResourceType, object: KubeObject): void {
     if (object.metadata.deletionTimestamp === undefined) return;
     if ((object.metadata.finalizers ?? []).length > 0) return;
+    if (isNamespaceResource(resource) && specFinalizers(object).length > 0) return;
     const isPod = resource.resource === 'pods' && resource.group === '';
     const uid = object.metadata.uid ?? '';
     if (isPod && object.metadata.deletionGracePeriodSeconds !== 0 && !this.graceElapsed.has(uid)) {

@@ -121,5 +121,28 @@ export function mergeForUpdate(input: {
     if (value === undefined) delete base.metadata[field];
     else base.metadata[field] = value;
   }
+  keepManagedFields({ existing, incoming, base });
   return base;
+}
+
+/**
+ * A write without managedFields, or with an empty list, keeps the stored
+ * ones, so clients unaware of the field never drop it; a list of empty
+ * entries (`[{}]`) is the apiserver's way to clear them.
+ */
+function keepManagedFields(input: {
+  existing: KubeObject;
+  incoming: KubeObject;
+  base: KubeObject;
+}): void {
+  const given = input.incoming.metadata.managedFields;
+  const stored = input.existing.metadata.managedFields;
+  const isGiven = Array.isArray(given) && given.length > 0;
+  const isReset = isGiven && given.every((entry) => isEmptyEntry(entry));
+  if (isReset || (!isGiven && stored === undefined)) delete input.base.metadata.managedFields;
+  else input.base.metadata.managedFields = isGiven ? given : stored;
+}
+
+function isEmptyEntry(entry: unknown): boolean {
+  return entry !== null && typeof entry === 'object' && Object.keys(entry).length === 0;
 }

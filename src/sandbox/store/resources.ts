@@ -2,6 +2,8 @@
 // scope, subresources and printer columns (postgresql.cnpg.io and
 // barmancloud.cnpg.io at CNPG 1.30 / plugin-barman-cloud 0.14), so discovery
 // and `kubectl get` look as they do on a real cluster even without a CRD folder.
+// Those CRDs declare no categories, so `kubectl get all` lists pods only, as
+// on a real cluster; of the built-in kinds served here only pods are in `all`.
 import type { PrinterColumn, ResourceType } from './types';
 
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
@@ -69,6 +71,7 @@ export const builtinResources: ResourceType[] = [
     singular: 'pod',
     namespaced: true,
     shortNames: ['po'],
+    categories: ['all'],
     hasStatus: true,
   },
   {

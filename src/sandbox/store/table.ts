@@ -49,10 +49,6 @@ export class ResourceTable {
     this.sortedByNamespace.delete(namespace);
   }
 
-  namespaceObjects(namespace: string): KubeObject[] {
-    return [...(this.byNamespace.get(namespace)?.values() ?? [])];
-  }
-
   /** Sorted keys, of one namespace or of all; cached until an object is added or removed. */
   sortedKeys(namespace: string | undefined): string[] {
     if (namespace === undefined) {

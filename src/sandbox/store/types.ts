@@ -49,6 +49,11 @@ export interface ResourceType {
   singular: string;
   namespaced: boolean;
   shortNames?: string[];
+  /**
+   * Groupings kubectl expands, such as `all` in `kubectl get all` (a CRD's
+   * spec.names.categories); discovery publishes them.
+   */
+  categories?: string[];
   /** Whether a `status` subresource exists (status is then ignored on main-resource writes). */
   hasStatus: boolean;
   /** Columns of `kubectl get` (a CRD's additionalPrinterColumns); Name and Age when absent. */
@@ -143,7 +148,8 @@ export interface ObjectStore {
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
   list(resource: ResourceType, options?: ListOptions): ListResult;
   /**
-   * Creates (honouring generateName); fills uid, creationTimestamp, generation, resourceVersion.
+   * Creates (honouring generateName); fills uid, creationTimestamp, resourceVersion and, for
+   * custom resources, generation. Refuses content for a missing or terminating namespace.
    * A status in the object is kept, so the simulated operator can seed objects in one
    * write; the API server strips status from client requests, as real servers do.
    * Returned and listed objects are frozen: clone before changing them.
@@ -156,7 +162,8 @@ export interface ObjectStore {
   update(resource: ResourceType, object: KubeObject, options?: WriteOptions): KubeObject;
   /**
    * Deletes. Objects with a grace period (pods) first get a deletionTimestamp and
-   * disappear later; a namespace takes its objects with it.
+   * disappear later. A namespace turns Terminating; the store's namespace
+   * controller then deletes its objects and removes it once it is empty.
    */
   delete(
     resource: ResourceType,
