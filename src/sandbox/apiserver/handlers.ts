@@ -255,7 +255,7 @@ async function patch(
   const accepted = isBuiltin
     ? [...patchTypes, 'application/strategic-merge-patch+json', applyPatchType]
     : [...patchTypes, applyPatchType];
-  if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+  if (!accepted.includes(type)) throw unsupportedMediaType(accepted);
   if (call.url.searchParams.has('force')) {
     throw patchOptionsInvalid({
       reason: 'FieldValueForbidden',

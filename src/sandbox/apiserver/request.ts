@@ -42,7 +42,7 @@ export async function readObject(call: RequestParts): Promise<KubeObject> {
   if (type === protobufType) {
     const envelope = readEnvelope(body);
     if (call.target.resource.resource !== 'namespaces' || call.target.resource.group !== '') {
-      throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
+      throw unsupportedMediaType(['application/json', 'application/yaml']);
     }
     value = decodeNamespace(envelope);
   } else if (type === 'application/yaml') {
@@ -56,7 +56,7 @@ export async function readObject(call: RequestParts): Promise<KubeObject> {
   } else if (type === 'application/json' || type === '') {
     value = parseJson(body);
   } else {
-    throw unsupportedMediaType(type, ['application/json', 'application/yaml', protobufType]);
+    throw unsupportedMediaType(['application/json', 'application/yaml', protobufType]);
   }
   if (!isObject(value) || !isObject(value.metadata ?? {})) {
     throw badRequest('the request body must be a Kubernetes object');

@@ -140,14 +140,13 @@ export function methodNotAllowed(): ApiError {
   });
 }
 
-export function unsupportedMediaType(contentType: string, accepted: string[]): ApiError {
+export function unsupportedMediaType(accepted: string[]): ApiError {
   return new ApiError({
     code: 415,
     reason: 'UnsupportedMediaType',
     message:
       `the body of the request was in an unknown format - accepted media types include: ` +
-      accepted.join(', ') +
-      (contentType === '' ? '' : ` (got ${contentType})`),
+      accepted.join(', '),
   });
 }
 
