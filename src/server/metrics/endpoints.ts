@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { redactedUrl } from './errors';
 import type { FetchTarget } from './fetch';
 import type { ScrapeVia, TargetSpec } from './targets';
@@ -13,6 +14,8 @@ export interface EndpointOptions {
   kubeConfig: KubeConfig;
   /** PEM bundle trusted for exporters with `spec.monitoring.tls.enabled`; system roots when absent. */
   caBundle?: Buffer;
+  /** How long to wait for a kubeconfig `proxy-url` proxy to open a tunnel (default 5 s). */
+  connectTimeoutMs?: number;
 }
 
 /** How long the API server credentials taken from the kubeconfig are reused. */
@@ -36,9 +39,10 @@ export class EndpointFactory {
   });
   private readonly proxyAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
   /**
-   * The agent client-node builds when the kubeconfig names a `proxy-url`: it
-   * tunnels to the API server through that proxy. Kept for the factory's
-   * life; the TLS material of each request is passed with the request.
+   * Tunnels through the kubeconfig's `proxy-url` to the API server, when it
+   * names one. Built here rather than taken from client-node, whose agent
+   * keeps no connection alive, has no socket cap and waits for ever for the
+   * proxy's answer; the TLS material of each request is passed with it.
    */
   private forwardingAgent: http.Agent | undefined;
   private credentials: { value: ProxyCredentials; expiresAt: number } | undefined;
@@ -85,14 +89,32 @@ export class EndpointFactory {
     // some gateways) keeps its prefix.
     const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
     const { headers, ...tls } = await this.proxyCredentials();
-    const ownAgent = url.protocol === 'https:' ? this.proxyAgent : this.httpAgent;
     return {
       url,
       displayUrl: redactedUrl(url),
-      agent: this.forwardingAgent ?? ownAgent,
+      agent: this.agentFor(url),
       headers,
       tls,
     };
+  }
+
+  private agentFor(url: URL): http.Agent {
+    const proxyUrl = this.options.kubeConfig.getCurrentCluster()?.proxyUrl;
+    const isHttps = url.protocol === 'https:';
+    if (proxyUrl === undefined || proxyUrl === '')
+      return isHttps ? this.proxyAgent : this.httpAgent;
+    if (this.forwardingAgent === undefined) {
+      // As many tunnels as direct connections; the timeout bounds the wait
+      // for the proxy's CONNECT answer (and idle tunnels).
+      const options = {
+        proxy: proxyUrl,
+        keepAlive: true,
+        maxSockets: 16,
+        timeout: this.options.connectTimeoutMs ?? 5_000,
+      };
+      this.forwardingAgent = isHttps ? new HttpsProxyAgent(options) : new HttpProxyAgent(options);
+    }
+    return this.forwardingAgent;
   }
 
   /** TLS material and auth headers from the kubeconfig (tokens may rotate, hence the TTL). */
@@ -109,12 +131,6 @@ export class EndpointFactory {
     }
     if (applied.auth !== undefined && applied.auth !== null) {
       headers.Authorization = `Basic ${Buffer.from(applied.auth).toString('base64')}`;
-    }
-    if (
-      this.options.kubeConfig.getCurrentCluster()?.proxyUrl &&
-      applied.agent instanceof http.Agent
-    ) {
-      this.forwardingAgent ??= applied.agent;
     }
     const value: ProxyCredentials = { headers };
     if (applied.ca !== undefined) value.ca = applied.ca;

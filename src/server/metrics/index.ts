@@ -65,6 +65,7 @@ export function startScraper(options: ScraperStartOptions): RunningScraper {
   const endpoints = new EndpointFactory({
     scrapeVia: options.scrapeVia,
     kubeConfig: options.kubeConfig,
+    connectTimeoutMs: options.timeoutMs,
     ...(options.caFile === undefined ? {} : { caBundle: readFileSync(options.caFile) }),
   });
   const scraper = new Scraper({
