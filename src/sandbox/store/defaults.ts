@@ -13,8 +13,13 @@ export function applyBuiltinDefaults(resource: ResourceType, object: KubeObject)
       ...object.metadata.labels,
       'kubernetes.io/metadata.name': object.metadata.name,
     };
-    object.spec = { finalizers: ['kubernetes'], ...(isRecord(object.spec) ? object.spec : {}) };
-    object.status = { phase: 'Active', ...(isRecord(object.status) ? object.status : {}) };
+    // The controller's own finalizer is always there, after any the client
+    // asked for; a new namespace is Active whatever status it was sent with.
+    const spec = isRecord(object.spec) ? object.spec : {};
+    const asked = Array.isArray(spec.finalizers) ? spec.finalizers : [];
+    const finalizers = asked.includes('kubernetes') ? asked : [...asked, 'kubernetes'];
+    object.spec = { ...spec, finalizers };
+    object.status = { phase: 'Active' };
   }
   if (resource.resource === 'pods') {
     object.status = { phase: 'Pending', ...(isRecord(object.status) ? object.status : {}) };

@@ -126,6 +126,35 @@ describe('deleting a namespace', () => {
     expect(store.get(namespaces, undefined, 'db')).toBeUndefined();
   });
 
+  it('keeps spec.finalizers through an ordinary update, so an edit cannot drop the content', () => {
+    const { store } = setup();
+    store.create(clusters, cluster('alpha', { finalizers: ['example.com/hold'] }));
+    store.delete(namespaces, undefined, 'db');
+    vi.advanceTimersByTime(10_000);
+
+    const edited = structuredClone(store.get(namespaces, undefined, 'db') as KubeObject);
+    edited.spec = {};
+    store.update(namespaces, edited);
+    vi.advanceTimersByTime(10_000);
+
+    expect(store.get(namespaces, undefined, 'db')?.spec).toEqual({ finalizers: ['kubernetes'] });
+    expect(store.get(clusters, 'db', 'alpha')).toBeDefined();
+  });
+
+  it("adds the controller's finalizer after those a new namespace asks for, and starts it Active", () => {
+    const { store } = setup();
+    const created = store.create(namespaces, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'held' },
+      spec: { finalizers: ['example.com/extra'] },
+      status: { phase: 'Terminating' },
+    });
+
+    expect(created.spec).toEqual({ finalizers: ['example.com/extra', 'kubernetes'] });
+    expect(created.status).toEqual({ phase: 'Active' });
+  });
+
   it('refuses new content while terminating with 403 and the NamespaceTerminating cause', () => {
     const { store } = setup();
     store.create(clusters, cluster('alpha', { finalizers: ['example.com/hold'] }));

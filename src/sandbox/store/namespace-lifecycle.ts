@@ -203,6 +203,6 @@ export class NamespaceController {
     if (finalizers.length > 0) spec.finalizers = finalizers;
     else delete spec.finalizers;
     updated.spec = spec;
-    this.options.store.update(namespaces, updated);
+    this.options.store.update(namespaces, updated, { subresource: 'finalize' });
   }
 }

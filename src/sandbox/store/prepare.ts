@@ -122,7 +122,32 @@ export function mergeForUpdate(input: {
     else base.metadata[field] = value;
   }
   keepManagedFields({ existing, incoming, base });
+  if (resource.group === '' && resource.resource === 'namespaces') {
+    keepNamespaceFinalizers({ existing, incoming, base, options });
+  }
   return base;
+}
+
+/**
+ * A namespace's spec.finalizers change only through its `finalize`
+ * subresource, which changes nothing else: an ordinary update (`kubectl
+ * edit`, the usual attempt to unstick a terminating namespace) keeps them,
+ * as on a real cluster.
+ */
+function keepNamespaceFinalizers(input: {
+  existing: KubeObject;
+  incoming: KubeObject;
+  base: KubeObject;
+  options: WriteOptions;
+}): void {
+  const { existing, incoming, base, options } = input;
+  const isFinalize = options.subresource === 'finalize';
+  const finalizers = (isFinalize ? incoming : existing).spec?.finalizers;
+  if (isFinalize) Object.assign(base, structuredClone(existing));
+  const spec = { ...base.spec };
+  if (finalizers === undefined) delete spec.finalizers;
+  else spec.finalizers = structuredClone(finalizers);
+  base.spec = spec;
 }
 
 /**

@@ -88,8 +88,12 @@ export interface StoreEvent {
 export interface WriteOptions {
   /** `dryRun=All`: validate and default, store nothing. */
   dryRun?: boolean;
-  /** Write only the status subresource. */
-  subresource?: 'status';
+  /**
+   * Write only the status subresource, or a namespace's `finalize`
+   * subresource (its spec.finalizers; used by the namespace controller, not
+   * served over HTTP).
+   */
+  subresource?: 'status' | 'finalize';
   /** Delete only: overrides the grace period of a pod (0 deletes at once). */
   gracePeriodSeconds?: number;
   /**
