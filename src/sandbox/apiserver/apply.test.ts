@@ -23,10 +23,16 @@ const clusterSchema = fieldSchemaFor(clusters, crds.get('clusters.postgresql.cnp
 const podSchema = fieldSchemaFor(pods, undefined);
 const mainScope = { hasStatus: true };
 
+// An applied configuration without labels leaves `labels` out: an empty map
+// would be a value the manager owns.
 const cluster = (spec: Record<string, unknown>, labels: Record<string, string> = {}) => ({
   apiVersion: 'postgresql.cnpg.io/v1',
   kind: 'Cluster',
-  metadata: { name: 'alpha', namespace: 'db', labels },
+  metadata: {
+    name: 'alpha',
+    namespace: 'db',
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+  },
   spec,
 });
 
@@ -340,5 +346,19 @@ describe('Update entries of other writes', () => {
       now: '2026-12-03T10:03:00Z',
     });
     expect(reset.metadata.managedFields).toEqual([{}]);
+  });
+
+  it('owns an empty map it applies, and drops it when a later apply leaves it out', () => {
+    const first = apply({ applied: cluster({ instances: 1, bootstrap: { initdb: {} } }) });
+    expect(entry(first, 'kubectl')?.fieldsV1).toEqual({
+      'f:spec': { 'f:bootstrap': { 'f:initdb': {} }, 'f:instances': {} },
+    });
+
+    const recovery = { recovery: { source: 'origin' } };
+    const second = apply({
+      existing: first,
+      applied: cluster({ instances: 1, bootstrap: recovery }),
+    });
+    expect(second.spec).toEqual({ instances: 1, bootstrap: recovery });
   });
 });

@@ -68,14 +68,13 @@ export function appliedPaths(value: unknown, schema: FieldSchema | undefined): P
       if (path !== '' && current !== null) paths.add(path);
       return;
     }
+    const children = [...childrenOf(current, currentSchema, shape)];
+    // An empty map (`emptyDir: {}`) is a value the applier sets and owns.
+    if (children.length === 0 && path !== '') paths.add(path);
     if (shape.kind !== 'object' && path !== '') {
-      for (const child of childrenOf(current, currentSchema, shape)) {
-        paths.add(joinPath(path, child.step));
-      }
+      for (const child of children) paths.add(joinPath(path, child.step));
     }
-    for (const child of childrenOf(current, currentSchema, shape)) {
-      visit(child.value, child.schema, joinPath(path, child.step));
-    }
+    for (const child of children) visit(child.value, child.schema, joinPath(path, child.step));
   };
   visit(value, schema, '');
   return paths;

@@ -10,7 +10,6 @@ export const apiVersion = '0.1.0';
 
 export function registerVersionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api', async (request): Promise<ApiVersionResponse> => {
-    // `?namespace=` asks what the caller may do in that namespace.
     const namespace = parseNamespaceQuery(request.query);
     if (deps.describeCaller !== undefined) {
       return { version: apiVersion, ...(await deps.describeCaller(request.raw, namespace)) };

@@ -3,7 +3,7 @@ import { describeScrapeError } from '../../components/scrapeErrors';
 
 // The metrics API fills fields it could not read with 0 or false, and names
 // them in `unreportedMetrics`; without a reading at all it sets `scrapeError`.
-// These helpers keep such placeholders from being shown as real values.
+// The functions below keep such placeholders from being shown as real values.
 
 /** Whether `path` (for example `connections.total`) holds a value the exporter reported. */
 export function isReported(instance: InstanceMetrics, path: string): boolean {
