@@ -53,6 +53,7 @@ const listStrategies = new Map<string, ListStrategy>([
   ['spec.volumes', { mergeKey: 'name' }],
   ['spec.imagePullSecrets', { mergeKey: 'name' }],
   ['spec.hostAliases', { mergeKey: 'ip' }],
+  ['spec.topologySpreadConstraints', { mergeKey: 'topologyKey' }],
   ['status.conditions', { mergeKey: 'type' }],
 ]);
 

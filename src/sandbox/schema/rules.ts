@@ -14,7 +14,8 @@
 //   (`Forbidden: <message>` and so on when the rule names a `reason`), with
 //   `failed rule: <rule>` when the rule has no message.
 // - a rule that fails at run time (such as reading a field that is absent
-//   without `has()`) fails validation, reported with the evaluator's error.
+//   without `has()`) fails validation, reported with the evaluator's error
+//   and the rule's message (else the rule) on the rule's own field.
 // List items are checked without an old value (the apiserver correlates
 // them only for map-type lists). A rule the evaluator cannot compile is
 // skipped rather than refusing objects the real server would accept; the
@@ -97,17 +98,25 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-/** Why the rule does not hold on `context`, or undefined when it holds. */
-function failure(program: ParseResult, rule: ValidationRule, context: Record<string, unknown>) {
+type RuleOutcome =
+  { kind: 'holds' } | { kind: 'fails'; why: string } | { kind: 'error'; why: string };
+
+/** Whether the rule holds on `context`, fails, or cannot be evaluated. */
+function evaluate(
+  program: ParseResult,
+  rule: ValidationRule,
+  context: Record<string, unknown>,
+): RuleOutcome {
   try {
-    if (program(context) !== false) return undefined;
-    return rule.message ?? `failed rule: ${rule.rule}`;
+    if (program(context) !== false) return { kind: 'holds' };
+    return { kind: 'fails', why: rule.message ?? `failed rule: ${rule.rule}` };
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
-    // The apiserver's evaluator words its errors in lower case ("no such key").
+    // The apiserver's evaluator words its errors in lower case ("no such key"),
+    // and names the rule's message when it has one, else the rule.
     const first = error.message.split('\n', 1)[0] ?? 'evaluation error';
     const reason = first.charAt(0).toLowerCase() + first.slice(1);
-    return `${reason} evaluating rule: ${rule.rule}`;
+    return { kind: 'error', why: `${reason} evaluating rule: ${rule.message ?? rule.rule}` };
   }
 }
 
@@ -143,9 +152,15 @@ function checkNode(input: RuleWalk): void {
     const program = compileRule(validation.rule);
     if (program === null) continue;
     const context = isTransition ? { self: value, oldSelf: old } : { self: value };
-    const why = failure(program, validation, context);
-    if (why === undefined) continue;
-    causes.push(ruleCause(`${path}${validation.fieldPath ?? ''}`, value, validation, why));
+    const outcome = evaluate(program, validation, context);
+    if (outcome.kind === 'holds') continue;
+    // An evaluation error is always an invalid value at the rule's own place;
+    // `reason` and `fieldPath` shape only a rule that evaluated to false.
+    const cause =
+      outcome.kind === 'error'
+        ? ruleCause(path, value, { rule: validation.rule }, outcome.why)
+        : ruleCause(`${path}${validation.fieldPath ?? ''}`, value, validation, outcome.why);
+    causes.push(cause);
   }
 }
 
