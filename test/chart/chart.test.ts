@@ -32,6 +32,7 @@ describe('chart', () => {
       { restoreStuckAfter: 'soon' },
       '/restoreStuckAfter',
     ],
+    ['a restore stuck time under a minute', { restoreStuckAfter: '30s' }, '/restoreStuckAfter'],
   ])('rejects %s through the values schema', (_what, values, path) => {
     expect(renderError(values)).toContain(path);
   });

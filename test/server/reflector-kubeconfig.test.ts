@@ -100,7 +100,9 @@ describe('loadKubeConfig', () => {
     const env = { KUBECONFIG: '/nonexistent/config', HOME: '/home/someone' };
     const fileExists = (file: string) => file === '/home/someone/.kube/config';
 
-    expect(() => loadKubeConfig({ env, fileExists })).toThrow(/no kubeconfig found/);
+    expect(() => loadKubeConfig({ env, fileExists })).toThrow(
+      'no kubeconfig found: none of the files KUBECONFIG lists exists (/nonexistent/config)',
+    );
   });
 
   it('uses the service account inside a pod when no kubeconfig exists', () => {

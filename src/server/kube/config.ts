@@ -43,6 +43,10 @@ export function loadKubeConfig(options: LoadKubeConfigOptions): KubeConfig {
     loadFile(kubeConfig, homeFile(env));
   } else if (isInCluster(env, fileExists)) {
     kubeConfig.loadFromCluster();
+  } else if (listedFiles(env).length > 0) {
+    throw new KubeConfigError(
+      `no kubeconfig found: none of the files KUBECONFIG lists exists (${listedFiles(env).join(', ')})`,
+    );
   } else {
     throw new KubeConfigError(
       'no kubeconfig found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account',
