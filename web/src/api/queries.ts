@@ -13,7 +13,7 @@ import type {
   RestoreResponse,
   RestoreStatusResponse,
 } from '../../../src/contract/api';
-import { clusterPath, getJson, postJson } from './client';
+import { clusterPath, getJson, isNotFound, postJson } from './client';
 
 /** Query keys, shared with the live-event invalidation so both name data the same way. */
 export const queryKeys = {
@@ -75,14 +75,24 @@ export function useRestoreOptions(ns: string, name: string) {
   });
 }
 
-/** Restore progress; polled while the restore is still moving, on top of live hints. */
-export function useRestoreStatus(ns: string, name: string, options: { isEnabled?: boolean } = {}) {
+/**
+ * Restore progress; polled while the restore is still moving, on top of live
+ * hints. Right after the restore was created (`isJustCreated`) the server may
+ * not have seen the new Cluster yet, so a 404 is retried for about 15 s.
+ */
+export function useRestoreStatus(
+  ns: string,
+  name: string,
+  options: { isEnabled?: boolean; isJustCreated?: boolean } = {},
+) {
   return useQuery({
     queryKey: queryKeys.restoreStatus(ns, name),
     queryFn: ({ signal }) =>
       getJson<RestoreStatusResponse>(clusterPath(ns, name, '/restore-status'), signal),
     enabled: options.isEnabled ?? true,
-    retry: false,
+    retry: (failureCount, error) =>
+      options.isJustCreated === true && isNotFound(error) && failureCount < 15,
+    retryDelay: 1000,
     refetchInterval: (query) => {
       if (query.state.status === 'error') return false;
       const phase = query.state.data?.status.phase;

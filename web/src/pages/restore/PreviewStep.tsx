@@ -43,7 +43,7 @@ export function PreviewStep(props: {
         // from it must not offer to create the same cluster again.
         void navigate(
           `/clusters/${response.targetCluster.namespace}/${response.targetCluster.name}/restore-progress`,
-          { replace: true },
+          { replace: true, state: { isJustCreated: true } },
         ),
     });
   }

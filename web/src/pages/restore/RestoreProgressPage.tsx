@@ -1,5 +1,5 @@
 import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { isNotFound } from '../../api/client';
 import { useClusterDetail, useRestoreStatus } from '../../api/queries';
 import { ClusterNotFound, ErrorState, Loading, NotFound } from '../../components/StateViews';
@@ -39,7 +39,9 @@ function NoRestoreStatus({ namespace, name }: { namespace: string; name: string 
 export default function RestoreProgressPage() {
   const { namespace, name } = useClusterParams();
   useDocumentTitle(`Restore of ${name}`);
-  const progress = useRestoreStatus(namespace, name);
+  const location = useLocation();
+  const isJustCreated = (location.state as { isJustCreated?: boolean } | null)?.isJustCreated;
+  const progress = useRestoreStatus(namespace, name, { isJustCreated: isJustCreated === true });
   const clusterLink = `/clusters/${namespace}/${name}`;
 
   return (

@@ -23,18 +23,18 @@ export default function RestoreWizard() {
   const { namespace, name } = useClusterParams();
   useDocumentTitle(`Restore ${name}`);
   const options = useRestoreOptions(namespace, name);
-  const permissions = useApiVersion(namespace).data?.permissions;
-  const blockedReason = permissions?.readOnly
-    ? 'Deckhand runs read-only: restores cannot be started from here.'
-    : permissions?.canRestore === false
-      ? `You are not allowed to create restore clusters in namespace ${namespace}.`
-      : undefined;
   // The step lives in the URL, so the browser's back button goes back one
   // step; the choices live in the page and are kept while it stays open.
+  // `reached` keeps a step named by a stale address (a reload, going back
+  // from the progress page) from skipping the steps before it.
   const [searchParams, setSearchParams] = useSearchParams();
-  const requestedStep = stepFrom(searchParams.get('step'));
-  const setStep = (next: number) =>
-    setSearchParams(next === 0 ? {} : { step: String(next) }, { preventScrollReset: true });
+  const [reached, setReached] = useState(0);
+  const requestedStep = Math.min(stepFrom(searchParams.get('step')), reached);
+  const setStep = (next: number, replace = false) => {
+    setReached((current) => Math.max(current, next));
+    const params: Record<string, string> = next === 0 ? {} : { step: String(next) };
+    setSearchParams(params, { preventScrollReset: true, replace });
+  };
   const [draft, setDraft] = useState<RestoreDraft>({
     backupName: '',
     targetNamespace: namespace,
@@ -42,6 +42,15 @@ export default function RestoreWizard() {
     usePointInTime: false,
     pointInTime: '',
   });
+  // The new cluster is created in the target namespace, which is final once
+  // the preview shows; before that the source's is the likely one.
+  const permissionNamespace = requestedStep === 2 ? draft.targetNamespace : namespace;
+  const permissions = useApiVersion(permissionNamespace).data?.permissions;
+  const blockedReason = permissions?.readOnly
+    ? 'Deckhand runs read-only: restores cannot be started from here.'
+    : permissions?.canRestore === false
+      ? `You are not allowed to create restore clusters in namespace ${permissionNamespace}.`
+      : undefined;
 
   if (options.isPending) return <Loading label="Loading backups to restore from…" />;
   if (isNotFound(options.error)) return <ClusterNotFound namespace={namespace} name={name} />;
@@ -121,7 +130,9 @@ export default function RestoreWizard() {
       </Stepper>
       <Group gap="sm">
         {step > 0 ? (
-          <Button variant="default" onClick={() => setStep(step - 1)}>
+          // Replaces the current entry: the browser's back button then never
+          // leads forward to the step this one left.
+          <Button variant="default" onClick={() => setStep(step - 1, true)}>
             Back
           </Button>
         ) : null}
