@@ -98,8 +98,8 @@ export function PreviewStep(props: {
         </Alert>
       ) : null}
       <Text size="xs" c="dimmed">
-        Secrets are not shown in the manifest; the new cluster reuses the source&apos;s credentials
-        as shown.
+        Credential references, secret names and object-store addresses are hidden in this preview;
+        the cluster is created with the source&apos;s real values in their place.
       </Text>
     </Stack>
   );
