@@ -146,6 +146,11 @@ describe('the UI against deckhand demo', () => {
       .allTextContents();
     expect(shown).toContain('orders-db');
     expect(shown.every((name) => name.includes('orders'))).toBe(true);
+
+    await linked.getByTestId('clear-filters').click();
+    await linked.getByRole('link', { name: 'ledger-db' }).waitFor();
+    expect(new URL(linked.url()).search).toBe('');
+    expect(await linked.getByTestId('clear-filters').count()).toBe(0);
   }, 60_000);
 
   it('links a restored cluster’s page to its restore progress', async () => {

@@ -1,4 +1,4 @@
-import { Group, NativeSelect, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, TextInput } from '@mantine/core';
 import type { NamespaceCount } from '../../../../src/contract/api';
 import { healthOrder } from '../../components/HealthBadge';
 import type { OverviewFilters } from './filters';
@@ -49,6 +49,15 @@ export function FilterBar(props: {
         }}
         data-testid="filter-health"
       />
+      {filters.name !== '' || filters.namespace !== '' || filters.health !== '' ? (
+        <Button
+          variant="subtle"
+          onClick={() => onChange({ name: '', namespace: '', health: '' })}
+          data-testid="clear-filters"
+        >
+          Clear filters
+        </Button>
+      ) : null}
     </Group>
   );
 }
