@@ -151,6 +151,18 @@ describe('the UI against deckhand demo', () => {
     await linked.getByRole('link', { name: 'ledger-db' }).waitFor();
     expect(new URL(linked.url()).search).toBe('');
     expect(await linked.getByTestId('clear-filters').count()).toBe(0);
+
+    // Worst health first, kept in the address like the filters.
+    await linked.getByTestId('sort-health').click();
+    await linked.waitForURL(/sort=health/);
+    const severity = ['critical', 'warning', 'unknown', 'healthy'];
+    const healths = await linked.locator('.health-pill').allTextContents();
+    const ranks = healths.map((text) => severity.indexOf(text.trim().toLowerCase()));
+    expect(ranks.length).toBeGreaterThan(1);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(
+      await linked.getByRole('columnheader', { name: /Health/ }).getAttribute('aria-sort'),
+    ).toBe('ascending');
   }, 60_000);
 
   it('links a restored cluster’s page to its restore progress', async () => {

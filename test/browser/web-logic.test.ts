@@ -15,7 +15,12 @@ import { instanceRole, isReported, missingValue } from '../../web/src/pages/clus
 import { verdictReasons } from '../../web/src/pages/cluster/verdict';
 import { healthHint } from '../../web/src/pages/overview/healthHint';
 import { describeSchedule } from '../../web/src/pages/backups/cron';
-import { applyFilters, readFilters, writeFilters } from '../../web/src/pages/overview/filters';
+import {
+  applyFilters,
+  readFilters,
+  sortClusters,
+  writeFilters,
+} from '../../web/src/pages/overview/filters';
 import {
   pointInTimeBounds,
   pointInTimeProblem,
@@ -106,6 +111,32 @@ describe('overview filters', () => {
 
   it('ignores a health value it does not know', () => {
     expect(readFilters(new URLSearchParams('health=purple')).health).toBe('');
+  });
+
+  it('orders by worst health, or by the oldest last backup with never first, ties kept', () => {
+    const list = [
+      clusterItem({
+        name: 'a',
+        overallHealth: 'healthy',
+        lastSuccessfulBackup: '2026-01-02T00:00:00Z',
+      }),
+      clusterItem({ name: 'b', overallHealth: 'warning', lastSuccessfulBackup: undefined }),
+      clusterItem({
+        name: 'c',
+        overallHealth: 'critical',
+        lastSuccessfulBackup: '2026-01-01T00:00:00Z',
+      }),
+      clusterItem({ name: 'd', overallHealth: 'warning', lastSuccessfulBackup: undefined }),
+    ];
+    const names = (sort: 'health' | 'backup' | '') => sortClusters(list, sort).map((i) => i.name);
+
+    expect(names('health')).toEqual(['c', 'b', 'd', 'a']);
+    expect(names('backup')).toEqual(['b', 'd', 'c', 'a']);
+    expect(names('')).toEqual(['a', 'b', 'c', 'd']);
+    expect(readFilters(new URLSearchParams('sort=sideways')).sort).toBe('');
+    expect(writeFilters({ ...readFilters(new URLSearchParams()), sort: 'backup' }).toString()).toBe(
+      'sort=backup',
+    );
   });
 });
 

@@ -2,18 +2,56 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { ClusterListItem } from '../../../../src/contract/api';
 import { ClusterRow, columns } from './ClusterRow';
+import type { OverviewSort } from './filters';
 
 const rowHeight = 48;
 // Matches .cluster-header in app.css: the rows start this far into the scroll box.
 const headerHeight = 36;
 
+/** Columns whose header sorts the list, and the order each gives. */
+const sortableColumns: Record<string, OverviewSort> = {
+  Cluster: '',
+  Health: 'health',
+  'Last backup': 'backup',
+};
+
+function ColumnHeader(props: {
+  column: string;
+  sort: OverviewSort;
+  onSort: (sort: OverviewSort) => void;
+}) {
+  const order = sortableColumns[props.column];
+  if (order === undefined) return <div role="columnheader">{props.column}</div>;
+  const isActive = props.sort === order;
+  return (
+    <div role="columnheader" aria-sort={isActive ? 'ascending' : 'none'}>
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => props.onSort(order)}
+        data-testid={`sort-${order || 'name'}`}
+      >
+        {props.column}
+        {isActive ? ' ▲' : ''}
+      </button>
+    </div>
+  );
+}
+
 /**
  * The overview list. Only the rows in view are in the DOM, so ten thousand
  * clusters scroll and filter as smoothly as ten. Header and rows share one
  * scroll box, so on a narrow screen they move sideways together; the header
- * sticks to the top when the rows scroll down.
+ * sticks to the top when the rows scroll down. The Cluster, Health and Last
+ * backup headers choose the order.
  */
-export function ClusterTable({ items, now }: { items: ClusterListItem[]; now: number }) {
+export function ClusterTable(props: {
+  items: readonly ClusterListItem[];
+  now: number;
+  sort: OverviewSort;
+  onSort: (sort: OverviewSort) => void;
+}) {
+  const { items, now } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -44,9 +82,7 @@ export function ClusterTable({ items, now }: { items: ClusterListItem[]; now: nu
         <div role="rowgroup" className="cluster-head">
           <div role="row" aria-rowindex={1} className="cluster-row cluster-header">
             {columns.map((column) => (
-              <div role="columnheader" key={column}>
-                {column}
-              </div>
+              <ColumnHeader key={column} column={column} sort={props.sort} onSort={props.onSort} />
             ))}
           </div>
         </div>

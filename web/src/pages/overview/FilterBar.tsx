@@ -52,7 +52,7 @@ export function FilterBar(props: {
       {filters.name !== '' || filters.namespace !== '' || filters.health !== '' ? (
         <Button
           variant="subtle"
-          onClick={() => onChange({ name: '', namespace: '', health: '' })}
+          onClick={() => onChange({ ...filters, name: '', namespace: '', health: '' })}
           data-testid="clear-filters"
         >
           Clear filters

@@ -6,7 +6,7 @@ import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { ClusterTable } from './ClusterTable';
 import { FilterBar } from './FilterBar';
 import { HealthCounts } from './HealthCounts';
-import { applyFilters, countByHealth } from './filters';
+import { applyFilters, countByHealth, sortClusters } from './filters';
 import { useUrlFilters } from './useUrlFilters';
 
 /** Every cluster with its health, filtered in the browser. */
@@ -20,12 +20,15 @@ export function OverviewPage() {
 
   const filtered = useMemo(
     () =>
-      applyFilters(items ?? [], {
-        namespace: filters.namespace,
-        health: filters.health,
-        name: deferredName,
-      }),
-    [items, filters.namespace, filters.health, deferredName],
+      sortClusters(
+        applyFilters(items ?? [], {
+          namespace: filters.namespace,
+          health: filters.health,
+          name: deferredName,
+        }),
+        filters.sort,
+      ),
+    [items, filters.namespace, filters.health, filters.sort, deferredName],
   );
   const counts = useMemo(() => countByHealth(items ?? []), [items]);
   const now = list.dataUpdatedAt;
@@ -67,7 +70,14 @@ export function OverviewPage() {
       {items && items.length > 0 && filtered.length === 0 ? (
         <Empty title="No cluster matches these filters">Clear a filter to see more clusters.</Empty>
       ) : null}
-      {filtered.length > 0 ? <ClusterTable items={filtered} now={now} /> : null}
+      {filtered.length > 0 ? (
+        <ClusterTable
+          items={filtered}
+          now={now}
+          sort={filters.sort}
+          onSort={(sort) => setFilters({ ...filters, sort })}
+        />
+      ) : null}
     </>
   );
 }

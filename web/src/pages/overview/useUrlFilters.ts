@@ -35,11 +35,13 @@ export function useUrlFilters(): {
         setParams(writeFilters(next), { replace: true });
       };
       const isOnlyName =
-        next.namespace === urlFilters.namespace && next.health === urlFilters.health;
+        next.namespace === urlFilters.namespace &&
+        next.health === urlFilters.health &&
+        next.sort === urlFilters.sort;
       if (isOnlyName) timer.current = window.setTimeout(write, nameWriteDelayMs);
       else write();
     },
-    [setParams, urlFilters.namespace, urlFilters.health],
+    [setParams, urlFilters.namespace, urlFilters.health, urlFilters.sort],
   );
 
   return { filters: { ...urlFilters, name }, setFilters };
